@@ -1,0 +1,260 @@
+"""The commands behind the CLI: wire settings, client, display and session together."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hilcli.errors import AnswerNotSent, ExitStatus, NothingToResume, UsageError
+from hilcli.options import CommonOptions
+
+if TYPE_CHECKING:
+    from hilcli.client import AgentClient
+    from hilcli.config import Settings
+    from hilcli.render.display import Display
+    from hilcli.session import RunOutcome, Session
+
+
+def _settings(opts: CommonOptions, url: str | None = None) -> Settings:
+    from hilcli.config import resolve
+
+    return resolve(
+        url=url or opts.url,
+        assistant=opts.assistant,
+        api_key=opts.api_key,
+        headers=opts.header,
+        stream_modes=opts.stream_mode,
+        config=opts.config,
+        profile=opts.profile,
+    )
+
+
+def _client(settings: Settings) -> AgentClient:
+    from hilcli.client import AgentClient
+
+    return AgentClient(settings.url, api_key=settings.api_key, headers=settings.headers)
+
+
+def _stream_modes(settings: Settings) -> list[str]:
+    from hilcli.client import BASE_STREAM_MODES
+
+    modes = list(BASE_STREAM_MODES)
+    for mode in settings.stream_modes:
+        if mode not in modes:
+            modes.append(mode)
+    return modes
+
+
+def _plain_output() -> bool:
+    return not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
+
+
+def _display(opts: CommonOptions) -> Display:
+    from hilcli.render.display import JsonDisplay, RawDisplay, RichDisplay, make_console
+
+    plain = _plain_output()
+    err = make_console(sys.stderr, plain=plain or not sys.stderr.isatty())
+    if opts.json_output:
+        return JsonDisplay(sys.stdout, err)
+    console = make_console(sys.stdout, plain=plain)
+    return RawDisplay(console, err) if opts.raw else RichDisplay(console, err)
+
+
+def _session(
+    opts: CommonOptions, settings: Settings, display: Display, interactive: bool
+) -> Session:
+    from hilcli.frontend import Frontend
+    from hilcli.session import Session
+
+    reader = None
+    if interactive:
+        from hilcli.prompts.reader import PromptReader, StdinReader
+
+        reader = PromptReader() if sys.stdin.isatty() else StdinReader()
+    frontend = Frontend(display, reader)
+    return Session(
+        _client(settings),
+        settings.assistant,
+        frontend,
+        stream_modes=_stream_modes(settings),
+        on_ctrl_c=opts.on_ctrl_c.value,
+    )
+
+
+# -- chat ------------------------------------------------------------------------------------
+
+
+def chat_command(opts: CommonOptions, thread_id: str | None, url: str | None = None) -> None:
+    """`hil chat`: the REPL."""
+    from hilcli.repl import Repl
+
+    settings = _settings(opts, url)
+    display = _display(opts)
+    session = _session(opts, settings, display, interactive=True)
+    with session.client:
+        if thread_id:
+            session.open_thread(thread_id)
+        else:
+            session.new_thread()
+        Repl(session, settings).loop(resume_pending=bool(thread_id))
+
+
+# -- run / resume ----------------------------------------------------------------------------
+
+
+def _exit_status(outcome: RunOutcome) -> int:
+    if outcome.status == "error":
+        return ExitStatus.ERROR
+    if outcome.status == "interrupted":
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.OK
+
+
+def _resume_hint(outcome: RunOutcome) -> str | None:
+    if outcome.status != "interrupted":
+        return None
+    if not outcome.interrupts:
+        return f"hil resume {outcome.thread_id} --value-json null"
+    if len(outcome.interrupts) > 1:
+        return f"hil resume {outcome.thread_id} --interrupt-id ID --value TEXT"
+    return f"hil resume {outcome.thread_id} --value TEXT"
+
+
+def _finish(display: Display, outcome: RunOutcome) -> int:
+    display.result(outcome.to_json(), _resume_hint(outcome))
+    return _exit_status(outcome)
+
+
+def _parse_json(text: str, flag: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag} is not valid JSON: {exc}") from exc
+
+
+def run_command(
+    opts: CommonOptions, message: str | None, input_json: str | None, thread_id: str | None
+) -> int:
+    """`hil run`: one run, streamed to its end; exit 3 when it waits for input."""
+    from hilcli.session import message_input
+
+    if message is not None and input_json is not None:
+        raise UsageError("Give a MESSAGE or --input-json, not both.")
+    if input_json is not None:
+        run_input = _parse_json(input_json, "--input-json")
+    elif message is not None:
+        run_input = message_input(message)
+    elif not sys.stdin.isatty():
+        run_input = message_input(sys.stdin.read().strip())
+    else:
+        raise UsageError("Nothing to send: give a MESSAGE or --input-json.")
+    settings = _settings(opts)
+    display = _display(opts)
+    session = _session(opts, settings, display, interactive=False)
+    with session.client:
+        if thread_id:
+            session.open_thread(thread_id)
+        outcome = session.run(input=run_input)
+        return _finish(display, outcome)
+
+
+@dataclass
+class ResumeAnswer:
+    """The answer given on `hil resume`'s command line."""
+
+    value: str | None = None
+    value_json: str | None = None
+    approve: bool = False
+    reject: bool = False
+    message: str | None = None
+
+    def check(self) -> None:
+        """Exactly one kind of answer must be given."""
+        given = [self.value is not None, self.value_json is not None, self.approve, self.reject]
+        if sum(given) != 1:
+            raise UsageError(
+                "Give exactly one answer: --value, --value-json, --approve or --reject."
+            )
+        if self.message is not None and not self.reject:
+            raise UsageError("--message goes with --reject.")
+
+
+def resume_command(
+    opts: CommonOptions, thread_id: str, answer: ResumeAnswer, interrupt_id: str | None
+) -> int:
+    """`hil resume`: answer one pending interrupt and stream the resumed run."""
+    from hilcli.interrupts import one_shot_answer
+
+    answer.check()
+    parsed = _parse_json(answer.value_json, "--value-json") if answer.value_json else None
+    settings = _settings(opts)
+    display = _display(opts)
+    session = _session(opts, settings, display, interactive=False)
+    with session.client:
+        thread = session.open_thread(thread_id)
+        outcome = session.outcome_now()
+        if outcome.at_breakpoint and answer.value_json is not None and parsed is None:
+            return _finish(display, session.run(input=None))  # continue past a breakpoint
+        pending = outcome.interrupts
+        if not pending:
+            raise NothingToResume(
+                f"Thread {thread_id} is not waiting for input "
+                f"(status: {thread.get('status', 'unknown')}); nothing was sent."
+            )
+        if interrupt_id is not None:
+            chosen = [item for item in pending if item.id == interrupt_id]
+            if not chosen:
+                raise NothingToResume(
+                    f"Interrupt {interrupt_id} is not pending on thread {thread_id}; "
+                    f"pending: {', '.join(item.id for item in pending)}. Nothing was sent."
+                )
+            target = chosen[0]
+        elif len(pending) > 1:
+            listing = "; ".join(f"{item.id} ({item.where or 'root'})" for item in pending)
+            raise UsageError(
+                f"{len(pending)} interrupts are pending; pick one with --interrupt-id: {listing}"
+            )
+        else:
+            target = pending[0]
+        value = one_shot_answer(
+            target,
+            text=answer.value,
+            json_value=parsed,
+            approve=answer.approve,
+            reject=answer.reject,
+            message=answer.message,
+        )
+        try:
+            result = session.resume({target.id: value})
+        except AnswerNotSent as exc:
+            exc.hint = (
+                f"Re-send it with: hil resume {thread_id} --interrupt-id {target.id} "
+                f"--value-json '{json.dumps(value)}'"
+            )
+            raise
+        return _finish(display, result)
+
+
+# -- demo ------------------------------------------------------------------------------------
+
+
+def demo_config() -> Path:
+    """The `langgraph.json` of the bundled example graphs."""
+    return Path(__file__).parent / "demo" / "langgraph.json"
+
+
+def demo_command(*, debug: bool, port: int) -> None:
+    """`hil demo`: a local server with the bundled graphs, and a chat with it."""
+    from hilcli.server import LocalServer
+
+    sys.stderr.write("Starting the demo server (in-memory LangGraph Agent Server)…\n")
+    with LocalServer(demo_config(), port=port) as server:
+        sys.stderr.write(
+            f"Server ready at {server.url}. Graphs: agent (default), approval, form.\n"
+            "Try: Ask the user where they are, then look up the weather there\n"
+        )
+        chat_command(CommonOptions(debug=debug), None, url=server.url)

@@ -1,0 +1,178 @@
+"""Typed stream events and the interrupts they carry.
+
+Pure functions only: the client hands us the event name, data text and id of each SSE event;
+nothing here sees bytes or HTTP. Protocol rules (see shared/docs/protocol.md, section 2):
+
+- the event name is the stream mode, followed by `|node:task_id` segments for subgraphs;
+- interrupts arrive as `{"__interrupt__": [...]}` in `updates` and inside `values` chunks,
+  one event pair per interrupt (lists are not cumulative), and subgraph interrupts twice;
+- the stream can miss interrupts, so the thread's state is the source of truth.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hilcli.errors import ProtocolError
+
+INTERRUPT_KEY = "__interrupt__"
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One event of a run's stream: its mode, subgraph namespace and decoded JSON data."""
+
+    mode: str
+    ns: tuple[str, ...]
+    data: Any
+    id: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The event name as the server sent it (`mode|ns1|ns2`)."""
+        return "|".join((self.mode, *self.ns))
+
+
+def parse_event(event: str, data: str, event_id: str | None = None) -> StreamEvent:
+    """Turn one SSE event (name, data text, id) into a `StreamEvent`."""
+    name = event or "message"
+    mode, *ns = name.split("|")
+    try:
+        decoded = json.loads(data) if data else None
+    except ValueError as exc:
+        shown = data if len(data) <= 60 else data[:57] + "..."
+        raise ProtocolError(
+            f"The server sent a {mode!r} event whose data is not JSON: {shown!r}"
+        ) from exc
+    return StreamEvent(mode=mode, ns=tuple(ns), data=decoded, id=event_id or None)
+
+
+@dataclass(frozen=True)
+class PendingInterrupt:
+    """A question the graph asked with `interrupt(value)` that waits for an answer."""
+
+    id: str
+    value: Any
+    response_schema: Mapping[str, Any] | None = None
+    ns: tuple[str, ...] = ()
+    node: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the graph stopped, for labels: the node and the subgraph path."""
+        parts = [segment.split(":", 1)[0] for segment in self.ns]
+        if self.node and (not parts or parts[-1] != self.node):
+            parts.append(self.node)
+        return " › ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's `interrupts[]` object for `--json` output."""
+        return {
+            "id": self.id,
+            "value": self.value,
+            "response_schema": self.response_schema,
+            "ns": list(self.ns),
+            "node": self.node,
+        }
+
+
+def _interrupt_from_json(
+    raw: Any, ns: tuple[str, ...] = (), node: str | None = None
+) -> PendingInterrupt | None:
+    if not isinstance(raw, Mapping):
+        return None
+    interrupt_id = raw.get("id", raw.get("interrupt_id"))
+    if not isinstance(interrupt_id, str) or not interrupt_id:
+        return None
+    schema = raw.get("response_schema")
+    raw_ns = raw.get("ns")
+    if not ns and isinstance(raw_ns, list) and all(isinstance(s, str) for s in raw_ns):
+        ns = tuple(raw_ns)
+    return PendingInterrupt(
+        id=interrupt_id,
+        value=raw.get("value"),
+        response_schema=schema if isinstance(schema, Mapping) else None,
+        ns=ns,
+        node=node,
+    )
+
+
+def interrupts_in_event(event: StreamEvent) -> list[PendingInterrupt] | None:
+    """The interrupts an `updates` or `values` event announces.
+
+    Returns None when the event says nothing about interrupts, and an empty list for a static
+    breakpoint (`{"__interrupt__": []}`).
+    """
+    if event.mode not in ("updates", "values") or not isinstance(event.data, Mapping):
+        return None
+    raw = event.data.get(INTERRUPT_KEY)
+    if not isinstance(raw, list):
+        return None
+    found = (_interrupt_from_json(item, event.ns) for item in raw)
+    return [item for item in found if item is not None]
+
+
+def _tasks_interrupts(tasks: Iterable[Any], ns: tuple[str, ...]) -> Iterator[PendingInterrupt]:
+    for task in tasks:
+        if not isinstance(task, Mapping):
+            continue
+        name = task.get("name") if isinstance(task.get("name"), str) else None
+        for raw in task.get("interrupts") or ():
+            found = _interrupt_from_json(raw, ns, name)
+            if found is not None:
+                yield found
+        sub_state = task.get("state")
+        if isinstance(sub_state, Mapping) and name:
+            child_ns = (*ns, f"{name}:{task.get('id', '')}")
+            yield from _tasks_interrupts(sub_state.get("tasks") or (), child_ns)
+
+
+def interrupts_from_state(state: Mapping[str, Any]) -> list[PendingInterrupt]:
+    """Every pending interrupt of a thread, from `GET /threads/{id}/state?subgraphs=true`.
+
+    Task entries give the node name and subgraph path; the top-level `interrupts` list is
+    the fallback. The deepest (most precise) sighting of an id wins; order is kept.
+    """
+    by_id: dict[str, PendingInterrupt] = {}
+    for item in _tasks_interrupts(state.get("tasks") or (), ()):
+        known = by_id.get(item.id)
+        if known is None or len(item.ns) > len(known.ns):
+            by_id[item.id] = item
+    for raw in state.get("interrupts") or ():
+        found = _interrupt_from_json(raw)
+        if found is not None and found.id not in by_id:
+            by_id[found.id] = found
+    return list(by_id.values())
+
+
+@dataclass
+class InterruptCollector:
+    """Accumulates the interrupts seen on a stream, de-duplicated by id."""
+
+    seen: dict[str, PendingInterrupt] = field(default_factory=dict)
+    breakpoint: bool = False
+
+    def add(self, event: StreamEvent) -> list[PendingInterrupt]:
+        """Record the interrupts of `event`; return the ones not seen before."""
+        found = interrupts_in_event(event)
+        if found is None:
+            return []
+        if not found and event.mode == "updates":
+            self.breakpoint = True
+        new = []
+        for item in found:
+            known = self.seen.get(item.id)
+            if known is None:
+                self.seen[item.id] = item
+                new.append(item)
+            elif len(item.ns) > len(known.ns):
+                self.seen[item.id] = item
+        return new
+
+    @property
+    def pending(self) -> list[PendingInterrupt]:
+        """The interrupts seen so far, in order of first sighting."""
+        return list(self.seen.values())

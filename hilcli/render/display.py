@@ -1,0 +1,219 @@
+"""Displays: where the session's output goes, chosen once at start-up.
+
+`RichDisplay` draws for a person (colours on a terminal, plain text otherwise); `JsonDisplay`
+writes the contract's JSON Lines; `RawDisplay` prints events as the server sent them.
+The session never asks which one it has.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import IO, Any, Protocol
+
+from rich.console import Console
+from rich.status import Status
+from rich.syntax import Syntax
+from rich.text import Text
+
+from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.render.sanitize import safe_text
+from hilcli.render.transcript import TranscriptView
+
+_JSON_SHOW_LIMIT = 20_000
+
+
+class Display(Protocol):
+    """Everything the session and the commands show."""
+
+    def run_started(self) -> None:
+        """A run was sent; waiting for its first event."""
+
+    def event(self, event: StreamEvent) -> None:
+        """One stream event."""
+
+    def run_finished(self) -> None:
+        """The stream closed."""
+
+    def notice(self, message: str) -> None:
+        """A quiet line about the session itself (stderr for machine-readable modes)."""
+
+    def question(self, interrupt: PendingInterrupt, index: int, total: int) -> None:
+        """Show what an interrupt asks, before its answer is read."""
+
+    def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
+        """The final summary of a one-shot command."""
+
+
+def make_console(file: IO[str] | None = None, *, plain: bool | None = None) -> Console:
+    """A Rich console; `plain` means no colours, no cursor movement, no spinner."""
+    stream = file or sys.stdout
+    if plain is None:
+        plain = not stream.isatty()
+    if plain:
+        return Console(
+            file=stream,
+            force_terminal=False,
+            no_color=True,
+            highlight=False,
+            emoji=False,
+            soft_wrap=False,
+            width=100 if not stream.isatty() else None,
+        )
+    return Console(file=stream, highlight=False, emoji=False)
+
+
+def question_text(value: Any) -> str | None:
+    """The question of a plain-string interrupt, or of a `{"question": str}` value."""
+    if isinstance(value, str):
+        return value
+    return None
+
+
+class RichDisplay:
+    """Human-readable output: a transcript, questions, notices and results."""
+
+    def __init__(self, console: Console, err_console: Console | None = None) -> None:
+        self.console = console
+        self.err = err_console or console
+        self.transcript = TranscriptView(console)
+        self._status: Status | None = None
+
+    @property
+    def plain(self) -> bool:
+        """True when the output has no colours or cursor movement."""
+        return not self.console.is_terminal
+
+    def run_started(self) -> None:
+        if not self.plain and self._status is None:
+            self._status = self.console.status("waiting for the agent…", spinner="dots")
+            self._status.start()
+
+    def _stop_spinner(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def event(self, event: StreamEvent) -> None:
+        if event.mode == "metadata":
+            return
+        self._stop_spinner()
+        self.transcript.show(event)
+
+    def run_finished(self) -> None:
+        self._stop_spinner()
+
+    def notice(self, message: str) -> None:
+        self._stop_spinner()
+        self.err.print(Text(safe_text(message), style="dim"))
+
+    def error(self, message: str) -> None:
+        """An error line (the CLI's error boundary uses its own stderr console)."""
+        self._stop_spinner()
+        self.err.print(Text(safe_text(message), style="bold red"))
+
+    def question(self, interrupt: PendingInterrupt, index: int, total: int) -> None:
+        self._stop_spinner()
+        label = Text("? ", style="bold magenta")
+        if total > 1:
+            label.append(f"[{index}/{total}] ", style="magenta")
+        if interrupt.where:
+            label.append(f"{safe_text(interrupt.where)}: ", style="magenta")
+        text = question_text(interrupt.value)
+        if text is not None:
+            label.append(safe_text(text), style="bold")
+            self.console.print(label)
+            return
+        self.console.print(label)
+        self.show_json(interrupt.value)
+
+    def show_json(self, value: Any) -> None:
+        """A JSON value pretty-printed (highlighted on a terminal)."""
+        try:
+            source = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+        except (TypeError, ValueError, RecursionError):
+            source = repr(value)
+        if len(source) > _JSON_SHOW_LIMIT:
+            source = source[:_JSON_SHOW_LIMIT] + "\n… (truncated)"
+        source = safe_text(source)
+        if self.plain:
+            self.console.print(Text(source))
+        else:
+            self.console.print(
+                Syntax(source, "json", theme="ansi_dark", background_color="default")
+            )
+
+    def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
+        status = result.get("status")
+        thread = safe_text(str(result.get("thread_id")))
+        if status == "interrupted":
+            interrupts = result.get("interrupts") or []
+            if interrupts:
+                self.console.print(
+                    Text(f"⏸ waiting for input on thread {thread}", style="bold yellow")
+                )
+                for item in interrupts:
+                    line = Text(f"  {safe_text(str(item.get('id')))}  ", style="dim")
+                    value = item.get("value")
+                    line.append(
+                        safe_text(
+                            value
+                            if isinstance(value, str)
+                            else json.dumps(value, default=str)[:200]
+                        )
+                    )
+                    self.console.print(line)
+            else:
+                self.console.print(
+                    Text(
+                        f"⏸ paused before {', '.join(result.get('next') or [])} on thread {thread}",
+                        style="bold yellow",
+                    )
+                )
+            if resume_hint:
+                self.console.print(Text(f"answer with: {resume_hint}", style="yellow"))
+        elif status == "error":
+            self.console.print(Text(f"✗ the run failed on thread {thread}", style="bold red"))
+        else:
+            self.console.print(Text(f"✓ done (thread {thread})", style="dim green"))
+
+
+class JsonDisplay:
+    """The contract's JSON Lines: one object per stream event, then the `result` object."""
+
+    def __init__(self, out: IO[str], err_console: Console) -> None:
+        self.out = out
+        self.err = err_console
+
+    def _write(self, obj: Mapping[str, Any]) -> None:
+        self.out.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+        self.out.flush()
+
+    def run_started(self) -> None:
+        pass
+
+    def event(self, event: StreamEvent) -> None:
+        self._write({"type": event.mode, "ns": list(event.ns), "data": event.data})
+
+    def run_finished(self) -> None:
+        pass
+
+    def notice(self, message: str) -> None:
+        self.err.print(Text(safe_text(message), style="dim"))
+
+    def question(self, interrupt: PendingInterrupt, index: int, total: int) -> None:
+        pass
+
+    def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
+        self._write(result)
+
+
+class RawDisplay(RichDisplay):
+    """Each event as the server sent it: its name, then its JSON data."""
+
+    def event(self, event: StreamEvent) -> None:
+        line = Text(safe_text(event.name), style="bold cyan")
+        line.append(" ")
+        line.append(safe_text(json.dumps(event.data, ensure_ascii=False, default=str)))
+        self.console.print(line, soft_wrap=True)

@@ -1,0 +1,427 @@
+"""Run the real in-memory LangGraph Agent Server (`langgraph dev`) as a child process.
+
+`LocalServer` is what `hil demo` and the test-suite use::
+
+    with LocalServer() as server:               # the bundled demo graphs
+        print(server.url)                       # http://127.0.0.1:PORT
+
+    with LocalServer("tests/graphs/langgraph.json", startup_timeout=60) as server:
+        ...
+
+How it works, and why:
+
+* `langgraph dev` resolves the graph paths of `langgraph.json` (and `dependencies`, `env`,
+  `auth.path`, `http.app`) against its *working directory*, and persists its in-memory
+  database to `./.langgraph_api/`. We run it in a private temporary directory, so nothing
+  lands in the user's project, with a copy of the config whose relative paths were made
+  absolute against the config file's own directory.
+* The requested port can be taken between our probe and the server's bind; the server then
+  silently picks another one. We read the port the server really uses from its log (the
+  `API: http://HOST:PORT` banner) before polling `GET /ok`.
+* Everything the server prints goes to a log file; if the process dies before `/ok` answers,
+  the last error line of that log becomes the `HilError` message.
+* The server runs in its own session (process group); `stop()` terminates the whole group,
+  waits, and kills it if it does not go. A finalizer does the same if the object is dropped
+  or the interpreter exits while the server still runs.
+
+Only the standard library is used here (no httpx at import time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import weakref
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from hilcli.errors import HilError
+
+DEMO_CONFIG = Path(__file__).resolve().parent / "demo" / "langgraph.json"
+"""The `langgraph.json` of the example graphs bundled with hil."""
+
+INSTALL_HINT = "Install the demo extra: pip install 'hilcli[demo]'"
+
+# Variables that would make the server talk to LangSmith (tracing, metadata loop, license).
+_REMOVED_ENV = (
+    "LANGSMITH_API_KEY",
+    "LANGCHAIN_API_KEY",
+    "LANGGRAPH_API_KEY",
+    "LANGSMITH_CONTROL_PLANE_API_KEY",
+    "LANGGRAPH_CLOUD_LICENSE_KEY",
+)
+_FORCED_ENV = {
+    "LANGGRAPH_CLI_NO_ANALYTICS": "1",
+    "LANGGRAPH_NO_VERSION_CHECK": "true",
+    "LANGSMITH_TRACING": "false",
+    "LANGCHAIN_TRACING_V2": "false",
+    "LOG_COLOR": "false",
+    "NO_COLOR": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_API_LINE = re.compile(r"API:\s*(https?)://([^\s:/]+):(\d+)")
+_PORT_FALLBACK = re.compile(r"using port (\d+) instead")
+_EXCEPTION_LINE = re.compile(
+    r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt)): (.+)$"
+)
+_CLICK_ERROR = re.compile(r"^Error: (.+)$")
+
+_POLL_INTERVAL = 0.05
+_STOP_TIMEOUT = 10.0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on `host` right now (it may be taken again at any time)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def langgraph_dev_available() -> bool:
+    """True when `langgraph dev` with the in-memory runtime can run in this interpreter."""
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("langgraph_cli", "langgraph_api", "langgraph_runtime_inmem")
+    )
+
+
+class LocalServer:
+    """A `langgraph dev` server on a loopback port, started and stopped by us.
+
+    Use it as a context manager, or call `start()` and `stop()` (stop is idempotent).
+    `url`, `port` and `log_path` are available once `start()` returned.
+    """
+
+    def __init__(
+        self,
+        config: str | os.PathLike[str] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        startup_timeout: float = 60.0,
+        log_path: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        jobs: int | None = None,
+    ) -> None:
+        """Prepare (not start) a server.
+
+        Args:
+            config: the `langgraph.json` to serve; the bundled demo graphs by default.
+            host: the interface to listen on; keep it on loopback.
+            port: the port to ask for; a free one by default. If it is busy the server
+                picks another one, and `port`/`url` report the one really used.
+            startup_timeout: seconds to wait for `GET /ok` before giving up.
+            log_path: where to write the server's output; by default a file inside the
+                server's temporary working directory (removed by `stop()`, kept if the
+                start failed so the log can be read).
+            env: extra environment variables for the server process.
+            jobs: how many runs the server executes at once (`--n-jobs-per-worker`);
+                `langgraph dev` runs one at a time by default and queues the others.
+        """
+        self.config_path = Path(config if config is not None else DEMO_CONFIG).resolve()
+        self.host = host
+        self._requested_port = port
+        self.startup_timeout = startup_timeout
+        self._log_path_arg = Path(log_path).resolve() if log_path is not None else None
+        self._extra_env = dict(env or {})
+        self.jobs = jobs
+        self._workdir: Path | None = None
+        self._log_path: Path | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._pid: int | None = None
+        self._port: int | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+        self.startup_seconds: float | None = None
+        """How long `start()` took, once it returned."""
+
+    # -- public surface -------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+        if self._port is None:
+            raise RuntimeError("LocalServer is not started")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The base URL of the server, e.g. `http://127.0.0.1:8123` (no trailing slash)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        """The file that receives the server's stdout and stderr."""
+        if self._log_path is None:
+            raise RuntimeError("LocalServer is not started")
+        return self._log_path
+
+    @property
+    def pid(self) -> int | None:
+        """The process id (and process-group id) of the last server started, even once stopped."""
+        return self._pid
+
+    @property
+    def workdir(self) -> Path | None:
+        """The server's temporary working directory while it runs (None once removed)."""
+        return self._workdir
+
+    def is_running(self) -> bool:
+        """True while the server process is alive."""
+        return self._proc is not None and self._proc.poll() is None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> LocalServer:
+        """Start the server and wait until `GET /ok` answers; raise `HilError` if it cannot."""
+        if self._proc is not None:
+            raise RuntimeError("LocalServer is already started")
+        if not langgraph_dev_available():
+            raise HilError(
+                "The local LangGraph server (langgraph-cli with the in-memory runtime) "
+                "is not installed.",
+                hint=INSTALL_HINT,
+            )
+        began = time.monotonic()
+        workdir = Path(tempfile.mkdtemp(prefix="hil-server-"))
+        self._workdir = workdir
+        self._log_path = self._log_path_arg or workdir / "server.log"
+        started = False
+        try:
+            config = _portable_config(self.config_path)
+            server_config = workdir / "langgraph.json"
+            server_config.write_text(json.dumps(config, indent=2), encoding="utf-8")
+            requested = self._requested_port or free_port(self.host)
+            self._spawn(server_config, requested)
+            self._wait_until_ready(began + self.startup_timeout)
+            started = True
+        finally:
+            if not started:
+                self._terminate()
+                # Keep the working directory (and its log) so the failure can be read.
+                self._workdir = None
+        self.startup_seconds = time.monotonic() - began
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (the whole process group) and remove its working directory."""
+        self._terminate()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def log_tail(self, lines: int = 20) -> str:
+        """The last `lines` lines of the server log, without colour codes."""
+        return "\n".join(_read_log(self._log_path).splitlines()[-lines:])
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _command(self, config: Path, port: int) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "langgraph_cli",
+            "dev",
+            "--no-browser",
+            "--no-reload",
+            "--host",
+            self.host,
+            "--port",
+            str(port),
+            "--config",
+            str(config),
+            *(["--n-jobs-per-worker", str(self.jobs)] if self.jobs else []),
+        ]
+
+    def _environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _REMOVED_ENV}
+        env.update(_FORCED_ENV)
+        # The graphs (bundled or tests') may import hilcli; make sure the server process
+        # imports the same copy we are, even when it is not installed.
+        paths = [str(Path(__file__).resolve().parent.parent)]
+        paths += [str(Path(p).resolve()) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+        env.update(self._extra_env)
+        return env
+
+    def _spawn(self, config: Path, port: int) -> None:
+        assert self._workdir is not None and self._log_path is not None
+        self._log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._log_path, "wb") as log:
+            self._proc = subprocess.Popen(
+                self._command(config, port),
+                cwd=self._workdir,
+                env=self._environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._pid = self._proc.pid
+        self._finalizer = weakref.finalize(self, _terminate_process, self._proc)
+
+    def _wait_until_ready(self, deadline: float) -> None:
+        assert self._proc is not None
+        while True:
+            returncode = self._proc.poll()
+            if returncode is not None:
+                raise self._startup_error(f"exited with status {returncode} before it was ready")
+            if self._port is None:
+                self._port = _port_from_log(_read_log(self._log_path))
+            if self._port is not None and _ok(self.url):
+                return
+            if time.monotonic() >= deadline:
+                raise self._startup_error(
+                    f"did not answer GET /ok within {self.startup_timeout:g} s"
+                )
+            time.sleep(_POLL_INTERVAL)  # poll
+
+    def _startup_error(self, what: str) -> HilError:
+        text = _read_log(self._log_path)
+        summary = _error_summary(text)
+        message = f"The local LangGraph server {what}"
+        message += f": {summary}" if summary else "."
+        hint = f"Server log: {self._log_path}"
+        if re.search(r"No module named '?(langgraph_api|langgraph_runtime|langgraph_cli)", text):
+            hint = f"{INSTALL_HINT}. {hint}"
+        return HilError(message, hint=hint)
+
+    def _terminate(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        if self._proc is not None:
+            _terminate_process(self._proc)
+            self._proc = None
+        self._port = None
+
+
+def _terminate_process(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group, wait, SIGKILL it if needed, and reap the leader."""
+    for sig, timeout in ((signal.SIGTERM, _STOP_TIMEOUT), (signal.SIGKILL, _STOP_TIMEOUT)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            continue
+        break
+    # The leader is gone; make sure nothing else of its group survived it.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/ok", timeout=2) as response:
+            body = json.loads(response.read() or b"{}")
+            return response.status == 200 and isinstance(body, dict) and body.get("ok") is True
+    except (OSError, ValueError):
+        return False
+
+
+def _read_log(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return ""
+    return _ANSI.sub("", raw.decode("utf-8", errors="replace"))
+
+
+def _port_from_log(text: str) -> int | None:
+    """The port the server announced (its banner is printed before it binds)."""
+    match = _API_LINE.search(text)
+    if match:
+        return int(match.group(3))
+    fallback = _PORT_FALLBACK.search(text)
+    return int(fallback.group(1)) if fallback else None
+
+
+def _error_summary(text: str) -> str:
+    """The most telling line of a failed server's log: its last exception, else its last line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        match = _EXCEPTION_LINE.match(line)
+        if match:
+            return f"{match.group(1)}: {match.group(2)}"
+    for line in reversed(lines):
+        match = _CLICK_ERROR.match(line)
+        if match:
+            return match.group(1)
+    return lines[-1] if lines else ""
+
+
+def _absolute_spec(spec: str, base: Path) -> str:
+    """`./graph.py:graph` → `/abs/dir/graph.py:graph`; module specs (`pkg.mod:obj`) unchanged."""
+    path, sep, variable = spec.rpartition(":")
+    if not sep:
+        path, variable = spec, ""
+    if "/" not in path and not path.endswith(".py"):
+        return spec
+    absolute = str((base / path).resolve())
+    return f"{absolute}:{variable}" if sep else absolute
+
+
+def _portable_config(config_path: Path) -> dict[str, Any]:
+    """Read `langgraph.json` and make its relative paths absolute against its directory."""
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HilError(f"LangGraph config not found: {config_path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HilError(f"Cannot read LangGraph config {config_path}: {exc}") from None
+    if not isinstance(config, dict) or not isinstance(config.get("graphs"), dict):
+        raise HilError(f'LangGraph config {config_path} has no "graphs" object.')
+    base = config_path.parent
+    graphs: dict[str, Any] = {}
+    for name, spec in config["graphs"].items():
+        if isinstance(spec, str):
+            graphs[name] = _absolute_spec(spec, base)
+        elif isinstance(spec, dict) and isinstance(spec.get("path"), str):
+            graphs[name] = {**spec, "path": _absolute_spec(spec["path"], base)}
+        else:
+            graphs[name] = spec
+    config["graphs"] = graphs
+    deps = config.get("dependencies")
+    if isinstance(deps, list):
+        config["dependencies"] = [
+            str((base / dep).resolve())
+            if isinstance(dep, str) and (dep.startswith(".") or "/" in dep)
+            else dep
+            for dep in deps
+        ]
+    if isinstance(config.get("env"), str):
+        config["env"] = str((base / config["env"]).resolve())
+    for section, key in (("auth", "path"), ("http", "app")):
+        block = config.get(section)
+        if isinstance(block, dict) and isinstance(block.get(key), str):
+            config[section] = {**block, key: _absolute_spec(block[key], base)}
+    return config
