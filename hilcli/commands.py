@@ -97,7 +97,9 @@ def chat_command(opts: CommonOptions, thread_id: str | None, url: str | None = N
     session = _session(opts, settings, display, interactive=True)
     with session.client:
         if thread_id:
-            session.open_thread(thread_id)
+            session.open_thread(
+                thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
+            )
         else:
             session.new_thread()
         Repl(session, settings).loop(resume_pending=bool(thread_id))
@@ -157,7 +159,9 @@ def run_command(
     session = _session(opts, settings, display, interactive=False)
     with session.client:
         if thread_id:
-            session.open_thread(thread_id)
+            session.open_thread(
+                thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
+            )
         outcome = session.run(input=run_input)
         return _finish(display, outcome)
 
@@ -195,7 +199,9 @@ def resume_command(
     display = _display(opts)
     session = _session(opts, settings, display, interactive=False)
     with session.client:
-        thread = session.open_thread(thread_id)
+        thread = session.open_thread(
+            thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
+        )
         outcome = session.outcome_now()
         if outcome.at_breakpoint and answer.value_json is not None and parsed is None:
             return _finish(display, session.run(input=None))  # continue past a breakpoint

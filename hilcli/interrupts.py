@@ -1,14 +1,335 @@
 """What an interrupt asks for, and how an answer becomes its resume value.
 
-Pure code: no terminal, no HTTP.
+Pure code: no terminal, no HTTP. `classify` reads a pending interrupt by shape
+(protocol.md section 3, recommendation 5):
+
+- a `{"action_requests", "review_configs"}` value: LangChain HITL middleware, batched mode,
+  answered with `{"decisions": [...]}` (one decision per action, in order);
+- a `{"type": "tool_approval"}` value: the middleware's per-call mode, answered with one
+  decision, checked against the interrupt's `response_schema`;
+- an `{"action_request", "config"}` value, alone or in a list: the legacy Agent Inbox
+  `HumanInterrupt`, answered with one `HumanResponse` (or a list of them, in order);
+- an object `response_schema`: a form, answered with an object that fits the schema;
+- a string value: a question answered with a line of text; anything else: free JSON.
+
+A static breakpoint has no interrupt at all; `Breakpoint` describes it, and it is continued
+with the run input `null`.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
+from hilcli.errors import UsageError
 from hilcli.events import PendingInterrupt
+from hilcli.forms import form_fields, is_form_schema, resolve_ref, value_problem
+
+ReviewStyle = Literal["batched", "tool_approval", "inbox", "inbox_list"]
+"""Which review protocol a request speaks (and so which resume value it expects)."""
+
+HITL_DECISIONS = ("approve", "edit", "reject", "respond")
+"""Decisions of LangChain's `HumanInTheLoopMiddleware`, in the order they are offered."""
+
+INBOX_DECISIONS = ("accept", "edit", "respond", "ignore")
+"""Decisions of an Agent Inbox `HumanInterrupt`, in the order they are offered."""
+
+DECISION_HELP = {
+    "approve": "run the tool call as proposed",
+    "accept": "run the action as proposed",
+    "edit": "change the arguments, then run it",
+    "reject": "do not run it (optionally say why)",
+    "respond": "do not run it; your message is the result",
+    "ignore": "skip it",
+}
+"""What each decision does, for help lines."""
+
+
+@dataclass(frozen=True)
+class TextQuestion:
+    """A plain-string question, answered with one line of text."""
+
+    interrupt: PendingInterrupt
+    text: str
+
+
+@dataclass(frozen=True)
+class JsonQuestion:
+    """Any other value: shown as JSON; the answer is JSON when it parses, else text."""
+
+    interrupt: PendingInterrupt
+    value: Any
+
+
+@dataclass(frozen=True)
+class FormQuestion:
+    """An interrupt whose `response_schema` is an object schema: one field per property."""
+
+    interrupt: PendingInterrupt
+    schema: Mapping[str, Any]
+
+    @property
+    def text(self) -> str | None:
+        """The question shown above the form, when the value is a string."""
+        value = self.interrupt.value
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class ToolCallReview:
+    """One proposed tool call (or action) waiting for a decision."""
+
+    name: str
+    args: Mapping[str, Any]
+    description: str | None
+    decisions: tuple[str, ...]
+    args_schema: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """A request to review one or more tool calls; `style` says how to answer it."""
+
+    interrupt: PendingInterrupt
+    style: ReviewStyle
+    reviews: tuple[ToolCallReview, ...]
+
+
+@dataclass(frozen=True)
+class Breakpoint:
+    """A static breakpoint (`interrupt_before/after`): nothing to answer, only continue."""
+
+    next_nodes: tuple[str, ...] = ()
+
+    run_input: None = None
+    """The run input that continues past the breakpoint (`null`)."""
+
+
+Question = TextQuestion | JsonQuestion | FormQuestion | ReviewRequest
+"""Everything a pending interrupt can ask."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the person decided for one tool call: its type, and edited args or a message."""
+
+    type: str
+    args: Mapping[str, Any] | None = None
+    message: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# -- classification --------------------------------------------------------------------------
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _batched_reviews(value: Mapping[str, Any]) -> tuple[ToolCallReview, ...]:
+    configs: dict[str, Mapping[str, Any]] = {}
+    for config in value.get("review_configs") or ():
+        config = _mapping(config)
+        if isinstance(config.get("action_name"), str):
+            configs.setdefault(config["action_name"], config)
+    reviews = []
+    for action in value.get("action_requests") or ():
+        action = _mapping(action)
+        name = str(action.get("name", "?"))
+        config = configs.get(name, {})
+        allowed = config.get("allowed_decisions")
+        decisions = tuple(d for d in HITL_DECISIONS if not isinstance(allowed, list) or d in allowed)
+        schema = config.get("args_schema")
+        reviews.append(
+            ToolCallReview(
+                name=name,
+                args=_mapping(action.get("args")),
+                description=_text(action.get("description")),
+                decisions=decisions,
+                args_schema=schema if isinstance(schema, Mapping) else None,
+            )
+        )
+    return tuple(reviews)
+
+
+def _branches(schema: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    variants = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(variants, list):
+        return [resolve_ref(_mapping(v), schema) for v in variants]
+    return [resolve_ref(schema, schema)]
+
+
+def _decision_type(branch: Mapping[str, Any]) -> str | None:
+    kind = _mapping(_mapping(branch.get("properties")).get("type"))
+    const = kind.get("const")
+    if isinstance(const, str):
+        return const
+    enum = kind.get("enum")
+    return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
+
+
+def tool_args_schema(response_schema: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The edited arguments' schema inside a per-call `response_schema`, with its `$defs`."""
+    if not response_schema:
+        return None
+    for branch in _branches(response_schema):
+        if _decision_type(branch) != "edit":
+            continue
+        edited = _mapping(_mapping(branch.get("properties")).get("edited_action"))
+        edited = resolve_ref(edited, response_schema)
+        args = _mapping(_mapping(edited.get("properties")).get("args"))
+        if not args:
+            return None
+        defs = response_schema.get("$defs")
+        return {**args, "$defs": defs} if isinstance(defs, Mapping) else args
+    return None
+
+
+def _tool_approval_review(
+    value: Mapping[str, Any], schema: Mapping[str, Any] | None
+) -> ToolCallReview:
+    decisions: tuple[str, ...] = HITL_DECISIONS
+    if schema:
+        allowed = {_decision_type(branch) for branch in _branches(schema)}
+        if allowed - {None}:
+            decisions = tuple(d for d in HITL_DECISIONS if d in allowed)
+    return ToolCallReview(
+        name=str(value.get("name", "?")),
+        args=_mapping(value.get("args")),
+        description=_text(value.get("description")),
+        decisions=decisions,
+        args_schema=tool_args_schema(schema),
+    )
+
+
+def _is_inbox_item(item: Any) -> bool:
+    return isinstance(item, Mapping) and isinstance(item.get("action_request"), Mapping)
+
+
+def _inbox_review(item: Mapping[str, Any]) -> ToolCallReview:
+    action = _mapping(item.get("action_request"))
+    config = item.get("config")
+    if isinstance(config, Mapping):
+        keys = {"accept": "allow_accept", "edit": "allow_edit"}
+        keys.update(respond="allow_respond", ignore="allow_ignore")
+        decisions = tuple(d for d in INBOX_DECISIONS if config.get(keys[d]) is True)
+    else:
+        decisions = INBOX_DECISIONS
+    return ToolCallReview(
+        name=str(action.get("action", "?")),
+        args=_mapping(action.get("args")),
+        description=_text(item.get("description")),
+        decisions=decisions or INBOX_DECISIONS,
+    )
+
+
+def classify(interrupt: PendingInterrupt) -> Question:
+    """What `interrupt` asks for, read from the shape of its value and its schema."""
+    value = interrupt.value
+    schema = interrupt.response_schema
+    if isinstance(value, Mapping):
+        if isinstance(value.get("action_requests"), list):
+            return ReviewRequest(interrupt, "batched", _batched_reviews(value))
+        if value.get("type") == "tool_approval":
+            return ReviewRequest(interrupt, "tool_approval", (_tool_approval_review(value, schema),))
+        if _is_inbox_item(value):
+            return ReviewRequest(interrupt, "inbox", (_inbox_review(value),))
+    if isinstance(value, list) and value and all(_is_inbox_item(item) for item in value):
+        return ReviewRequest(interrupt, "inbox_list", tuple(_inbox_review(i) for i in value))
+    if schema is not None and is_form_schema(schema):
+        return FormQuestion(interrupt, schema)
+    if isinstance(value, str):
+        return TextQuestion(interrupt, value)
+    return JsonQuestion(interrupt, value)
+
+
+# -- resume values ---------------------------------------------------------------------------
+
+
+def _hitl_decision(review: ToolCallReview, decision: Decision) -> dict[str, Any]:
+    wire: dict[str, Any] = {"type": decision.type}
+    if decision.type == "edit":
+        args = dict(decision.args if decision.args is not None else review.args)
+        wire["edited_action"] = {"name": review.name, "args": args}
+    elif decision.type in ("reject", "respond") and decision.message is not None:
+        wire["message"] = decision.message
+    elif decision.type == "respond":
+        wire["message"] = ""
+    return wire
+
+
+def _inbox_response(review: ToolCallReview, decision: Decision) -> dict[str, Any]:
+    if decision.type == "edit":
+        args = dict(decision.args if decision.args is not None else review.args)
+        return {"type": "edit", "args": {"action": review.name, "args": args}}
+    if decision.type == "respond":
+        return {"type": "response", "args": decision.message or ""}
+    return {"type": decision.type, "args": None}
+
+
+def review_answer(request: ReviewRequest, decisions: Sequence[Decision]) -> Any:
+    """The resume value for one decision per reviewed tool call, in order."""
+    if len(decisions) != len(request.reviews):
+        raise ValueError(f"{len(request.reviews)} decisions needed, got {len(decisions)}")
+    for review, decision in zip(request.reviews, decisions, strict=True):
+        if decision.type not in review.decisions:
+            raise UsageError(
+                f"{decision.type!r} is not allowed for {review.name} "
+                f"(allowed: {', '.join(review.decisions)})."
+            )
+    pairs = list(zip(request.reviews, decisions, strict=True))
+    if request.style == "batched":
+        return {"decisions": [_hitl_decision(r, d) for r, d in pairs]}
+    if request.style == "tool_approval":
+        return _hitl_decision(*pairs[0])
+    responses = [_inbox_response(r, d) for r, d in pairs]
+    return responses if request.style == "inbox_list" else responses[0]
+
+
+def edited_args_problem(review: ToolCallReview, args: Any) -> str | None:
+    """Why edited arguments cannot be sent (not an object, or off the tool's schema)."""
+    if not isinstance(args, Mapping):
+        return "the arguments must be a JSON object."
+    if review.args_schema is not None:
+        return value_problem(review.args_schema, dict(args))
+    return None
+
+
+def answer_problem(interrupt: PendingInterrupt, value: Any) -> str | None:
+    """Why `value` would be refused by the interrupt's `response_schema`, or None."""
+    if interrupt.response_schema is None:
+        return None
+    return value_problem(interrupt.response_schema, value)
+
+
+def approve_all(request: ReviewRequest) -> list[Decision]:
+    """Approve (or accept) every tool call of a review request."""
+    decisions = []
+    for review in request.reviews:
+        kind = "accept" if request.style in ("inbox", "inbox_list") else "approve"
+        decisions.append(Decision(kind))
+    return decisions
+
+
+def reject_all(request: ReviewRequest, message: str | None) -> list[Decision]:
+    """Reject every tool call: `reject` for the middleware; `respond` or `ignore` for the Inbox.
+
+    An Agent Inbox request has no `reject`: with a message it is answered with `respond`,
+    without one with `ignore`.
+    """
+    if request.style not in ("inbox", "inbox_list"):
+        return [Decision("reject", message=message) for _ in request.reviews]
+    kind = "respond" if message is not None else "ignore"
+    return [Decision(kind, message=message) for _ in request.reviews]
+
+
+# -- answers from text -----------------------------------------------------------------------
 
 
 def answer_from_text(interrupt: PendingInterrupt, text: str) -> Any:
@@ -17,12 +338,23 @@ def answer_from_text(interrupt: PendingInterrupt, text: str) -> Any:
     A plain-string question takes the text as it is; for any other value the text is sent as
     JSON when it parses as JSON, else as a string.
     """
-    if isinstance(interrupt.value, str):
+    if isinstance(interrupt.value, str) and not is_form_schema(interrupt.response_schema):
         return text
     try:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def form_answer_from_json(question: FormQuestion, value: Any) -> Any:
+    """A form's answer given whole as JSON, with schema defaults filled in for missing fields."""
+    if not isinstance(value, Mapping):
+        return value
+    filled = dict(value)
+    for form_field in form_fields(question.schema):
+        if form_field.name not in filled and form_field.has_default:
+            filled[form_field.name] = form_field.default
+    return filled
 
 
 def one_shot_answer(
@@ -34,11 +366,31 @@ def one_shot_answer(
     reject: bool = False,
     message: str | None = None,
 ) -> Any:
-    """The resume value for `hil resume`'s `--value/--value-json/--approve/--reject`."""
-    if text is not None:
-        return text
-    if approve or reject:
-        from hilcli.errors import UsageError
+    """The resume value for `hil resume`'s `--value/--value-json/--approve/--reject`.
 
-        raise UsageError("--approve/--reject need a review request; this interrupt is not one.")
-    return json_value
+    Raises `UsageError` (nothing is sent) when the answer does not suit the interrupt:
+    `--approve/--reject` on something that is not a review request, a decision the request
+    does not allow, or a value that does not fit the interrupt's `response_schema`.
+    """
+    question = classify(interrupt)
+    if approve or reject:
+        if not isinstance(question, ReviewRequest):
+            raise UsageError(
+                "--approve/--reject need a review request; this interrupt is not one.",
+                hint="Answer it with --value TEXT or --value-json JSON.",
+            )
+        decisions = approve_all(question) if approve else reject_all(question, message)
+        value = review_answer(question, decisions)
+    elif text is not None:
+        value = text
+    else:
+        value = json_value
+        if isinstance(question, FormQuestion):
+            value = form_answer_from_json(question, value)
+    problem = answer_problem(interrupt, value)
+    if problem is not None:
+        raise UsageError(
+            f"The answer does not fit the interrupt's schema: {problem} Nothing was sent.",
+            hint=f"`hil show THREAD --json` shows the schema of interrupt {interrupt.id}.",
+        )
+    return value

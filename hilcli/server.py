@@ -83,7 +83,6 @@ _EXCEPTION_LINE = re.compile(
 _CLICK_ERROR = re.compile(r"^Error: (.+)$")
 
 _POLL_INTERVAL = 0.05
-_STOP_TIMEOUT = 10.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -119,6 +118,7 @@ class LocalServer:
         log_path: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
         jobs: int | None = None,
+        stop_timeout: float = 10.0,
     ) -> None:
         """Prepare (not start) a server.
 
@@ -134,6 +134,7 @@ class LocalServer:
             env: extra environment variables for the server process.
             jobs: how many runs the server executes at once (`--n-jobs-per-worker`);
                 `langgraph dev` runs one at a time by default and queues the others.
+            stop_timeout: seconds `stop()` waits after SIGTERM before it sends SIGKILL.
         """
         self.config_path = Path(config if config is not None else DEMO_CONFIG).resolve()
         self.host = host
@@ -142,6 +143,7 @@ class LocalServer:
         self._log_path_arg = Path(log_path).resolve() if log_path is not None else None
         self._extra_env = dict(env or {})
         self.jobs = jobs
+        self.stop_timeout = stop_timeout
         self._workdir: Path | None = None
         self._log_path: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -284,7 +286,9 @@ class LocalServer:
                 start_new_session=True,
             )
         self._pid = self._proc.pid
-        self._finalizer = weakref.finalize(self, _terminate_process, self._proc)
+        self._finalizer = weakref.finalize(
+            self, _terminate_process, self._proc, self.stop_timeout
+        )
 
     def _wait_until_ready(self, deadline: float) -> None:
         assert self._proc is not None
@@ -317,14 +321,14 @@ class LocalServer:
             self._finalizer.detach()
             self._finalizer = None
         if self._proc is not None:
-            _terminate_process(self._proc)
+            _terminate_process(self._proc, self.stop_timeout)
             self._proc = None
         self._port = None
 
 
-def _terminate_process(proc: subprocess.Popen[bytes]) -> None:
+def _terminate_process(proc: subprocess.Popen[bytes], timeout: float) -> None:
     """SIGTERM the process group, wait, SIGKILL it if needed, and reap the leader."""
-    for sig, timeout in ((signal.SIGTERM, _STOP_TIMEOUT), (signal.SIGKILL, _STOP_TIMEOUT)):
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, sig)
         try:
@@ -332,9 +336,14 @@ def _terminate_process(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             continue
         break
-    # The leader is gone; make sure nothing else of its group survived it.
+    # The leader is gone; make sure nothing else of its group survives it, and give the
+    # kernel a moment to finish them (members already reaped make killpg fail).
+    deadline = time.monotonic() + min(timeout, 2.0)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+        while time.monotonic() < deadline:
+            os.killpg(proc.pid, 0)
+            time.sleep(_POLL_INTERVAL / 5)  # poll
 
 
 def _ok(url: str) -> bool:

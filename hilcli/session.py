@@ -122,10 +122,19 @@ class Session:
         """The current thread, created on first use."""
         return self.thread_id or self.new_thread()
 
-    def open_thread(self, thread_id: str) -> dict[str, Any]:
-        """Make an existing thread current (raises `NotFound` when it does not exist)."""
+    def open_thread(self, thread_id: str, *, adopt_assistant: bool = True) -> dict[str, Any]:
+        """Make an existing thread current (raises `NotFound` when it does not exist).
+
+        A thread belongs to the assistant that ran on it; unless told otherwise (`-a` given),
+        the session continues it with that assistant.
+        """
         thread = self.client.get_thread(thread_id)
         self.thread_id = thread_id
+        metadata = thread.get("metadata")
+        if adopt_assistant and isinstance(metadata, Mapping):
+            owner = metadata.get("assistant_id") or metadata.get("graph_id")
+            if isinstance(owner, str) and owner:
+                self.assistant = owner
         return thread
 
     def pending(self) -> list[PendingInterrupt]:

@@ -124,7 +124,8 @@ def stream_run(
     with connect_sse(client, "POST", f"/threads/{thread_id}/runs/stream", json=body) as source:
         source.response.raise_for_status()
         for sse in source.iter_sse():
-            events.append(Event(sse.event, json.loads(sse.data) if sse.data else None, sse.id))
+            data = json.loads(sse.data) if sse.data else None
+            events.append(Event(sse.event, data, sse.id or None))
     return events
 
 
