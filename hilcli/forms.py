@@ -207,7 +207,7 @@ class FormField:
             return text
         try:
             return json.loads(stripped)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             if kind in ("object", "array"):
                 raise FieldProblem(f"{self.name}: not valid JSON ({exc.msg}).") from None
             return text

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from hilcli.errors import UsageError
@@ -103,8 +103,10 @@ class Breakpoint:
 
     next_nodes: tuple[str, ...] = ()
 
-    run_input: None = None
-    """The run input that continues past the breakpoint (`null`)."""
+    @property
+    def run_input(self) -> None:
+        """The run input that continues past the breakpoint (`null`)."""
+        return None
 
 
 Question = TextQuestion | JsonQuestion | FormQuestion | ReviewRequest
@@ -118,7 +120,6 @@ class Decision:
     type: str
     args: Mapping[str, Any] | None = None
     message: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 # -- classification --------------------------------------------------------------------------
@@ -144,7 +145,9 @@ def _batched_reviews(value: Mapping[str, Any]) -> tuple[ToolCallReview, ...]:
         name = str(action.get("name", "?"))
         config = configs.get(name, {})
         allowed = config.get("allowed_decisions")
-        decisions = tuple(d for d in HITL_DECISIONS if not isinstance(allowed, list) or d in allowed)
+        decisions = tuple(
+            d for d in HITL_DECISIONS if not isinstance(allowed, list) or d in allowed
+        )
         schema = config.get("args_schema")
         reviews.append(
             ToolCallReview(
@@ -237,7 +240,9 @@ def classify(interrupt: PendingInterrupt) -> Question:
         if isinstance(value.get("action_requests"), list):
             return ReviewRequest(interrupt, "batched", _batched_reviews(value))
         if value.get("type") == "tool_approval":
-            return ReviewRequest(interrupt, "tool_approval", (_tool_approval_review(value, schema),))
+            return ReviewRequest(
+                interrupt, "tool_approval", (_tool_approval_review(value, schema),)
+            )
         if _is_inbox_item(value):
             return ReviewRequest(interrupt, "inbox", (_inbox_review(value),))
     if isinstance(value, list) and value and all(_is_inbox_item(item) for item in value):
@@ -310,11 +315,8 @@ def answer_problem(interrupt: PendingInterrupt, value: Any) -> str | None:
 
 def approve_all(request: ReviewRequest) -> list[Decision]:
     """Approve (or accept) every tool call of a review request."""
-    decisions = []
-    for review in request.reviews:
-        kind = "accept" if request.style in ("inbox", "inbox_list") else "approve"
-        decisions.append(Decision(kind))
-    return decisions
+    kind = "accept" if request.style in ("inbox", "inbox_list") else "approve"
+    return [Decision(kind) for _ in request.reviews]
 
 
 def reject_all(request: ReviewRequest, message: str | None) -> list[Decision]:
@@ -390,7 +392,8 @@ def one_shot_answer(
     problem = answer_problem(interrupt, value)
     if problem is not None:
         raise UsageError(
-            f"The answer does not fit the interrupt's schema: {problem} Nothing was sent.",
+            f"The answer does not fit the interrupt's schema: {problem.rstrip('.')}. "
+            "Nothing was sent.",
             hint=f"`hil show THREAD --json` shows the schema of interrupt {interrupt.id}.",
         )
     return value

@@ -1,0 +1,151 @@
+"""Threads as a person lists them: who runs on them, what they wait for.
+
+Pure code over the server's thread objects (`GET /threads/{id}`, `POST /threads/search`):
+no terminal, no HTTP. `status == "interrupted"` alone does not mean a question waits (a
+cancelled run leaves it too), so the pending interrupts decide (protocol.md §2).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hilcli.events import PendingInterrupt
+
+#: Longest one-line question shown in a listing.
+QUESTION_LIMIT = 80
+
+THREAD_STATUSES = ("idle", "busy", "interrupted", "error")
+
+
+def _shorten(text: str, limit: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: max(0, limit - 1)] + "…"
+
+
+def question_of(value: Any, limit: int = QUESTION_LIMIT) -> str:
+    """A one-line summary of what an interrupt value asks."""
+    if isinstance(value, str):
+        return _shorten(value, limit)
+    if isinstance(value, Mapping):
+        question = value.get("question")
+        if isinstance(question, str):
+            return _shorten(question, limit)
+        requests = value.get("action_requests")
+        if isinstance(requests, list):
+            names = [str(r.get("name")) for r in requests if isinstance(r, Mapping)]
+            return _shorten(f"review: {', '.join(names)}", limit)
+        if value.get("type") == "tool_approval":
+            return _shorten(f"review: {value.get('name')}", limit)
+        if isinstance(value.get("action_request"), Mapping):
+            return _shorten(f"review: {value['action_request'].get('action')}", limit)
+    if isinstance(value, list) and value and isinstance(value[0], Mapping):
+        request = value[0].get("action_request")
+        if isinstance(request, Mapping):
+            return _shorten(f"review: {request.get('action')}", limit)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return _shorten(text, limit)
+
+
+def thread_interrupts(thread: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The pending interrupts a thread object lists (`interrupts`: task id → list)."""
+    found: dict[str, dict[str, Any]] = {}
+    raw = thread.get("interrupts")
+    groups = raw.values() if isinstance(raw, Mapping) else [raw] if isinstance(raw, list) else []
+    for group in groups:
+        for item in group if isinstance(group, list) else ():
+            if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                found.setdefault(item["id"], dict(item))
+    return list(found.values())
+
+
+def assistant_of(thread: Mapping[str, Any]) -> str:
+    """The graph (else assistant) that ran on the thread, or "" when none did yet."""
+    metadata = thread.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return ""
+    for key in ("graph_id", "assistant_id"):
+        value = metadata.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def belongs_to(thread: Mapping[str, Any], assistant: str) -> bool:
+    """Whether the thread was run by `assistant` (a graph id or an assistant id)."""
+    metadata = thread.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return False
+    return assistant in (metadata.get("graph_id"), metadata.get("assistant_id"))
+
+
+@dataclass
+class ThreadSummary:
+    """One line of a thread listing."""
+
+    thread_id: str
+    status: str
+    updated_at: str
+    created_at: str
+    assistant: str
+    interrupts: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def question(self) -> str:
+        """The first pending question, on one line ("" when nothing is pending)."""
+        return question_of(self.interrupts[0].get("value")) if self.interrupts else ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `hil threads --json` prints for this thread."""
+        return {
+            "thread_id": self.thread_id,
+            "status": self.status,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "assistant": self.assistant,
+            "metadata": self.metadata,
+            "interrupts": self.interrupts,
+        }
+
+
+def summarize(thread: Mapping[str, Any]) -> ThreadSummary:
+    """A thread object from the server as a listing line."""
+    metadata = thread.get("metadata")
+    return ThreadSummary(
+        thread_id=str(thread.get("thread_id", "")),
+        status=str(thread.get("status") or "unknown"),
+        updated_at=str(thread.get("updated_at") or ""),
+        created_at=str(thread.get("created_at") or ""),
+        assistant=assistant_of(thread),
+        interrupts=thread_interrupts(thread),
+        metadata=dict(metadata) if isinstance(metadata, Mapping) else {},
+    )
+
+
+def with_pending(summary: ThreadSummary, pending: Sequence[PendingInterrupt]) -> ThreadSummary:
+    """`summary` with its interrupts replaced by those read from the thread's state."""
+    summary.interrupts = [item.to_json() for item in pending]
+    return summary
+
+
+def short_time(stamp: str) -> str:
+    """An ISO timestamp as `YYYY-MM-DD HH:MM:SS` (UTC as the server sends it)."""
+    if len(stamp) >= 19 and stamp[10] == "T":
+        return f"{stamp[:10]} {stamp[11:19]}"
+    return stamp
+
+
+def latest_messages(values: Any, count: int = 10) -> list[Mapping[str, Any]]:
+    """The last `count` messages of a thread's values, or [] for a non-message graph."""
+    if not isinstance(values, Mapping):
+        return []
+    messages = values.get("messages")
+    if not isinstance(messages, list):
+        return []
+    return [m for m in messages if isinstance(m, Mapping)][-count:]
