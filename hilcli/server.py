@@ -22,7 +22,9 @@ How it works, and why:
   the last error line of that log becomes the `HilError` message.
 * The server runs in its own session (process group); `stop()` terminates the whole group,
   waits, and kills it if it does not go. A finalizer does the same if the object is dropped
-  or the interpreter exits while the server still runs.
+  or the interpreter exits while the server still runs. And because even that does not run
+  when we are killed with SIGKILL, the server is started as `python -m hilcli.server dev …`:
+  a watchdog thread there stops the group as soon as its stdin (a pipe from us) closes.
 
 Only the standard library is used here (no httpx at import time).
 """
@@ -34,12 +36,14 @@ import importlib.util
 import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -75,7 +79,7 @@ _FORCED_ENV = {
 }
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_API_LINE = re.compile(r"API:\s*(https?)://([^\s:/]+):(\d+)")
+_API_LINE = re.compile(r"API:\s*https?://(?:\[[^\]\s]*\]|[^\s:/\[]+):(\d+)")
 _PORT_FALLBACK = re.compile(r"using port (\d+) instead")
 _EXCEPTION_LINE = re.compile(
     r"^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt)): (.+)$"
@@ -87,7 +91,8 @@ _POLL_INTERVAL = 0.05
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port that is free on `host` right now (it may be taken again at any time)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
         return port
@@ -128,9 +133,9 @@ class LocalServer:
             port: the port to ask for; a free one by default. If it is busy the server
                 picks another one, and `port`/`url` report the one really used.
             startup_timeout: seconds to wait for `GET /ok` before giving up.
-            log_path: where to write the server's output; by default a file inside the
-                server's temporary working directory (removed by `stop()`, kept if the
-                start failed so the log can be read).
+            log_path: where to write the server's output (kept). By default a temporary
+                file next to the server's temporary working directory, removed by `stop()`
+                but kept when the start failed, so the failure can be read.
             env: extra environment variables for the server process.
             jobs: how many runs the server executes at once (`--n-jobs-per-worker`);
                 `langgraph dev` runs one at a time by default and queues the others.
@@ -157,7 +162,7 @@ class LocalServer:
 
     @property
     def port(self) -> int:
-        """The port the server listens on."""
+        """The port the server listens on (or listened on, once stopped)."""
         if self._port is None:
             raise RuntimeError("LocalServer is not started")
         return self._port
@@ -211,32 +216,30 @@ class LocalServer:
                 hint=INSTALL_HINT,
             )
         began = time.monotonic()
+        config = _portable_config(self.config_path)
         workdir = Path(tempfile.mkdtemp(prefix="hil-server-"))
         self._workdir = workdir
-        self._log_path = self._log_path_arg or workdir / "server.log"
-        started = False
+        self._log_path = self._log_path_arg or workdir.with_name(workdir.name + ".log")
+        self._port = None
         try:
-            config = _portable_config(self.config_path)
             server_config = workdir / "langgraph.json"
             server_config.write_text(json.dumps(config, indent=2), encoding="utf-8")
-            requested = self._requested_port or free_port(self.host)
-            self._spawn(server_config, requested)
+            self._spawn(server_config, self._requested_port or free_port(self.host))
             self._wait_until_ready(began + self.startup_timeout)
-            started = True
-        finally:
-            if not started:
-                self._terminate()
-                # Keep the working directory (and its log) so the failure can be read.
-                self._workdir = None
+        except HilError:
+            self._terminate()
+            self._remove_files(keep_log=True)  # the log explains the failure
+            raise
+        except BaseException:
+            self.stop()
+            raise
         self.startup_seconds = time.monotonic() - began
         return self
 
     def stop(self) -> None:
         """Stop the server (the whole process group) and remove its working directory."""
         self._terminate()
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
+        self._remove_files(keep_log=self._log_path_arg is not None)
 
     def log_tail(self, lines: int = 20) -> str:
         """The last `lines` lines of the server log, without colour codes."""
@@ -244,11 +247,15 @@ class LocalServer:
 
     # -- internals ------------------------------------------------------------------------
 
+    def _remove_files(self, *, keep_log: bool) -> None:
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+        if not keep_log and self._log_path is not None:
+            self._log_path.unlink(missing_ok=True)
+
     def _command(self, config: Path, port: int) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "langgraph_cli",
+        args = [
             "dev",
             "--no-browser",
             "--no-reload",
@@ -260,6 +267,9 @@ class LocalServer:
             str(config),
             *(["--n-jobs-per-worker", str(self.jobs)] if self.jobs else []),
         ]
+        # `python -m langgraph_cli ARGS` behind a watchdog (`_serve` below) that stops the
+        # server's process group when its stdin closes, i.e. when we die, even by SIGKILL.
+        return [sys.executable, "-m", "hilcli.server", *args]
 
     def _environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _REMOVED_ENV}
@@ -280,15 +290,13 @@ class LocalServer:
                 self._command(config, port),
                 cwd=self._workdir,
                 env=self._environment(),
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         self._pid = self._proc.pid
-        self._finalizer = weakref.finalize(
-            self, _terminate_process, self._proc, self.stop_timeout
-        )
+        self._finalizer = weakref.finalize(self, _terminate_process, self._proc, self.stop_timeout)
 
     def _wait_until_ready(self, deadline: float) -> None:
         assert self._proc is not None
@@ -323,11 +331,13 @@ class LocalServer:
         if self._proc is not None:
             _terminate_process(self._proc, self.stop_timeout)
             self._proc = None
-        self._port = None
 
 
 def _terminate_process(proc: subprocess.Popen[bytes], timeout: float) -> None:
     """SIGTERM the process group, wait, SIGKILL it if needed, and reap the leader."""
+    if proc.stdin is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
     for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, sig)
@@ -346,9 +356,13 @@ def _terminate_process(proc: subprocess.Popen[bytes], timeout: float) -> None:
             time.sleep(_POLL_INTERVAL / 5)  # poll
 
 
+_NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _ok(url: str) -> bool:
+    """True if `GET {url}/ok` answers `{"ok": true}` (never through an HTTP proxy)."""
     try:
-        with urllib.request.urlopen(f"{url}/ok", timeout=2) as response:
+        with _NO_PROXY_OPENER.open(f"{url}/ok", timeout=2) as response:
             body = json.loads(response.read() or b"{}")
             return response.status == 200 and isinstance(body, dict) and body.get("ok") is True
     except (OSError, ValueError):
@@ -369,7 +383,7 @@ def _port_from_log(text: str) -> int | None:
     """The port the server announced (its banner is printed before it binds)."""
     match = _API_LINE.search(text)
     if match:
-        return int(match.group(3))
+        return int(match.group(1))
     fallback = _PORT_FALLBACK.search(text)
     return int(fallback.group(1)) if fallback else None
 
@@ -434,3 +448,25 @@ def _portable_config(config_path: Path) -> dict[str, Any]:
         if isinstance(block, dict) and isinstance(block.get(key), str):
             config[section] = {**block, key: _absolute_spec(block[key], base)}
     return config
+
+
+def _serve() -> None:
+    """`python -m hilcli.server ARGS`: run `langgraph ARGS` and die with our parent.
+
+    The parent holds the write end of our stdin and never writes to it; when the parent
+    exits, however abruptly, the pipe closes and the watchdog terminates our process group.
+    """
+
+    def watch() -> None:
+        sys.stdin.buffer.read()  # returns at EOF: the process that started us is gone
+        os.killpg(os.getpgrp(), signal.SIGTERM)
+        time.sleep(10)  # grace period before the hard kill, not synchronisation
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="hil-watchdog", daemon=True).start()
+    sys.argv[0] = "langgraph"
+    runpy.run_module("langgraph_cli", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    _serve()

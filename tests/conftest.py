@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from hilcli.server import LocalServer
-from tests.support import GRAPHS_CONFIG, clean_env
+from tests.support import GRAPHS_CONFIG, GRAPHS_DIR, clean_env
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +23,14 @@ def local_server() -> Iterator[LocalServer]:
 def server_url(local_server: LocalServer) -> str:
     """Base URL of the session's server, e.g. http://127.0.0.1:PORT."""
     return local_server.url
+
+
+@pytest.fixture(scope="session")
+def auth_server_url() -> Iterator[str]:
+    """A second real server with LangGraph custom auth (tests/graphs_auth): `good-key` may do
+    anything, `reader-key` authenticates but is refused (403), no or another key gets 401."""
+    with LocalServer(GRAPHS_DIR.parent / "graphs_auth" / "langgraph.json") as server:
+        yield server.url
 
 
 @pytest.fixture

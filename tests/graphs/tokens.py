@@ -3,7 +3,8 @@
 What the model answers depends on the last human message:
 
 - `tokens N`: a Markdown answer of exactly N streamed tokens (words), in paragraphs of 40
-  words, with a heading, a list and a fenced code block every few paragraphs;
+  words (each starting `Paragraph K:`), with a heading, a list and a fenced code block every
+  few paragraphs;
 - `tool N`: calls the tool `lines` (which returns N numbered lines), then says
   "The tool returned N lines.";
 - anything else: "You said: TEXT", streamed word by word (so a message with escape sequences
@@ -43,7 +44,8 @@ def _block(index: int) -> str:
         return "- first item\n- second item"
     if index % 5 == 4:
         return "```python\nprint('a code block')\n```"
-    return " ".join(_WORDS[(index + i) % len(_WORDS)] for i in range(40))
+    words = (_WORDS[(index + i) % len(_WORDS)] for i in range(38))
+    return f"Paragraph {index}: " + " ".join(words)
 
 
 def markdown_tokens(count: int) -> str:
