@@ -35,13 +35,23 @@ HOSTILE = (
     "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\ bell\x07 \x9b2J c1"
 )
 
-#: name → (graph, input) of the fixture streams under tests/recorded/.
-FIXTURES: dict[str, tuple[str, Any]] = {
-    "stream_tokens": ("tokens", {"messages": [{"role": "user", "content": "tokens 120"}]}),
-    "stream_tool": ("tokens", {"messages": [{"role": "user", "content": "tool 30"}]}),
-    "stream_hostile": ("tokens", {"messages": [{"role": "user", "content": HOSTILE}]}),
-    "stream_error": ("fails", {"messages": [{"role": "user", "content": "hi"}]}),
-    "stream_custom": ("many_events", {"count": 3}),
+Target = tuple[str, Any, list[str]]
+"""A recording: graph, run input, stream modes. An input `{"resume": X}` is sent as the
+command of a second run, after a first run (not recorded) with an empty message list."""
+
+
+def _say(text: str) -> dict[str, Any]:
+    return {"messages": [{"role": "user", "content": text}]}
+
+
+#: name → target of the fixture streams under tests/recorded/.
+FIXTURES: dict[str, Target] = {
+    "stream_tokens": ("tokens", _say("tokens 120"), STREAM_MODES),
+    "stream_tool": ("tokens", _say("tool 30"), STREAM_MODES),
+    "stream_hostile": ("tokens", _say(HOSTILE), STREAM_MODES),
+    "stream_error": ("fails", _say("hi"), STREAM_MODES),
+    "stream_custom": ("many_events", {"count": 3}, [*STREAM_MODES, "custom"]),
+    "stream_subgraph": ("subgraph", {"resume": "the grail"}, STREAM_MODES),
 }
 
 
@@ -50,13 +60,18 @@ def bench_stream_path(tokens: int) -> Path:
     return BENCH_DIR / f"tokens_{tokens}.sse"
 
 
-def record(client: httpx.Client, graph: str, run_input: Any) -> bytes:
+def record(client: httpx.Client, graph: str, run_input: Any, modes: list[str]) -> bytes:
     """The raw body of one streamed run on a new thread."""
     thread = client.post("/threads", json={}).json()["thread_id"]
-    body = {
-        "assistant_id": graph,
-        "input": run_input,
-        "stream_mode": STREAM_MODES,
+    body: dict[str, Any] = {"assistant_id": graph}
+    if isinstance(run_input, dict) and set(run_input) == {"resume"}:
+        first = {**body, "input": {"messages": []}}
+        client.post(f"/threads/{thread}/runs/wait", json=first).raise_for_status()
+        body["command"] = run_input
+    else:
+        body["input"] = run_input
+    body |= {
+        "stream_mode": modes,
         "stream_subgraphs": True,
         "stream_resumable": True,
         "multitask_strategy": "reject",
@@ -67,22 +82,19 @@ def record(client: httpx.Client, graph: str, run_input: Any) -> bytes:
         return response.read()
 
 
-def record_all(targets: Mapping[Path, tuple[str, Any]]) -> None:
+def record_all(targets: Mapping[Path, Target]) -> None:
     """Start the test graphs' server once and record every target."""
     with LocalServer(GRAPHS_CONFIG) as server:
         with httpx.Client(base_url=server.url, timeout=300) as client:
-            for path, (graph, run_input) in targets.items():
+            for path, (graph, run_input, modes) in targets.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(record(client, graph, run_input))
+                path.write_bytes(record(client, graph, run_input, modes))
                 print(f"recorded {path.relative_to(REPO_ROOT)} ({path.stat().st_size:,} bytes)")
 
 
-def bench_targets(sizes: Iterable[int] = BENCH_SIZES) -> dict[Path, tuple[str, Any]]:
+def bench_targets(sizes: Iterable[int] = BENCH_SIZES) -> dict[Path, Target]:
     """The benchmark streams: `tokens N` answers."""
-    return {
-        bench_stream_path(n): ("tokens", {"messages": [{"role": "user", "content": f"tokens {n}"}]})
-        for n in sizes
-    }
+    return {bench_stream_path(n): ("tokens", _say(f"tokens {n}"), STREAM_MODES) for n in sizes}
 
 
 def main() -> None:

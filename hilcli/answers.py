@@ -7,7 +7,7 @@ matcher given must match, and a rule without matchers matches everything. It giv
 `text`, `json`, `decision` (approve / reject / respond / edit, with `message` or `args`) or
 `fields` (form values; missing fields take the schema's defaults). A `decision` rule only
 matches review requests; in a batched review each action is decided by the first rule that
-matches it. The first matching rule answers. Pure code: no terminal, no HTTP.
+matches it. The first matching rule answers (see `hilcli.answer_sheet`). Pure code.
 """
 
 from __future__ import annotations
@@ -15,23 +15,23 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from hilcli.decisions import DECISIONS, Decision, ReviewRequest, review_request
 from hilcli.errors import ConfigError
 from hilcli.events import PendingInterrupt
-from hilcli.interrupts import answer_from_text
+from hilcli.interrupts import Decision, ReviewRequest, TextQuestion, classify
 
 AnswerKind = Literal["text", "json", "decision", "fields"]
 MATCHERS = ("node", "namespace", "tool", "question", "key")
 ANSWERS: tuple[AnswerKind, ...] = ("text", "json", "decision", "fields")
 _OTHER_KEYS = ("name", "message", "args")
-_ALIASES = {"accept": "approve", "ignore": "reject", "response": "respond"}
-_RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]", re.M)
+DECISIONS = ("approve", "reject", "respond", "edit")
+#: Agent Inbox names accepted for the middleware's decisions.
+DECISION_ALIASES = {"accept": "approve", "ignore": "reject", "response": "respond"}
+_RULE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*rule[ \t]*\]\]", re.M)
 _PATH_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\]|\[\"([^\"]*)\"\]|\.(\d+)")
 _QUESTION_KEYS = ("question", "message", "prompt", "description", "text", "title")
 
@@ -40,17 +40,17 @@ KeyPath = tuple[str | int, ...]
 
 def parse_key_path(text: str) -> KeyPath:
     """`a.b[0]`, `$.a.b.0` or `a["odd key"]` as a tuple of keys and indexes."""
-    rest = text.strip()
-    if rest.startswith("$"):
-        rest = rest[1:]
-    rest = rest.lstrip(".") if rest.startswith(".") else rest
+    rest = text.strip().removeprefix("$")
+    rest = rest.removeprefix(".") if not rest.startswith("..") else rest
     parts: list[str | int] = []
     pos = 0
     while pos < len(rest):
         found = _PATH_PART.match(rest, pos)
-        if found is None or (pos == 0 and rest.startswith(".")):
+        if found is None:
             raise ValueError(f"cannot read the key path {text!r} at {rest[pos:]!r}")
         name, index, quoted, dotted_index = found.groups()
+        if name is not None and pos > 0 and rest[pos] != ".":
+            raise ValueError(f"cannot read the key path {text!r} at {rest[pos:]!r}")
         if name is not None:
             parts.append(name)
         elif quoted is not None:
@@ -78,10 +78,15 @@ def has_key_path(value: Any, path: KeyPath) -> bool:
 def question_text(interrupt: PendingInterrupt) -> str:
     """The text a `question` regex is searched in.
 
-    A string value is the question; for an object, its first string among `question`,
-    `message`, `prompt`, `description`, `text`, `title`; for a review request, the actions'
-    descriptions (else their tool names); otherwise the value as JSON.
+    A string value (also a form's) is the question; for a review request, the tool calls'
+    descriptions (else their names); for an object, its first string among `question`,
+    `message`, `prompt`, `description`, `text`, `title`; otherwise the value as JSON.
     """
+    question = classify(interrupt)
+    if isinstance(question, TextQuestion):
+        return question.text
+    if isinstance(question, ReviewRequest):
+        return "\n".join(review.description or review.name for review in question.reviews)
     value = interrupt.value
     if isinstance(value, str):
         return value
@@ -89,9 +94,6 @@ def question_text(interrupt: PendingInterrupt) -> str:
         for key in _QUESTION_KEYS:
             if isinstance(value.get(key), str):
                 return str(value[key])
-    review = review_request(value, interrupt.response_schema)
-    if review is not None:
-        return "\n".join(action.description or action.name for action in review.actions)
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -102,24 +104,6 @@ def namespace_path(interrupt: PendingInterrupt) -> tuple[str, ...]:
 
 def _namespace_parts(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in re.split(r"[/|›]", text) if part.strip())
-
-
-def schema_problem(value: Any, schema: Mapping[str, Any] | None) -> str | None:
-    """Why `value` does not fit the JSON Schema `schema` (None when it fits or no schema)."""
-    if not schema:
-        return None
-    import jsonschema
-
-    try:
-        validator_class = jsonschema.validators.validator_for(schema)
-        errors = sorted(validator_class(schema).iter_errors(value), key=lambda e: list(e.path))
-    except jsonschema.SchemaError:
-        return None
-    if not errors:
-        return None
-    first = errors[0]
-    where = ".".join(str(part) for part in first.absolute_path)
-    return f"{where}: {first.message}" if where else first.message
 
 
 @dataclass(frozen=True)
@@ -137,6 +121,7 @@ class AnswerRule:
 
     label: str
     answer: RuleAnswer
+    where: str = "<answers>"
     node: str | None = None
     namespace: tuple[str, ...] | None = None
     tool: str | None = None
@@ -145,7 +130,8 @@ class AnswerRule:
 
     def matches(self, interrupt: PendingInterrupt, *, tool: str | None = None) -> bool:
         """True when every matcher of the rule fits `interrupt` (and the action `tool`)."""
-        review = review_request(interrupt.value, interrupt.response_schema)
+        question = classify(interrupt)
+        review = question if isinstance(question, ReviewRequest) else None
         if self.answer.kind == "decision" and review is None:
             return False
         if self.node is not None and interrupt.node != self.node:
@@ -153,7 +139,9 @@ class AnswerRule:
         if self.namespace is not None and namespace_path(interrupt) != self.namespace:
             return False
         if self.tool is not None:
-            names = [tool] if tool is not None else [a.name for a in review.actions] if review else []
+            names = (
+                [tool] if tool is not None else [r.name for r in review.reviews] if review else []
+            )
             if self.tool not in names:
                 return False
         if self.question is not None and not self.question.search(question_text(interrupt)):
@@ -202,6 +190,7 @@ class _RuleReader:
         return AnswerRule(
             label=self.label,
             answer=self.answer(),
+            where=self.where,
             node=self.string("node"),
             namespace=_namespace_parts(namespace) if namespace is not None else None,
             tool=self.string("tool"),
@@ -238,7 +227,7 @@ class _RuleReader:
 
     def decision(self) -> Decision:
         raw = self.string("decision") or ""
-        kind = _ALIASES.get(raw, raw)
+        kind = DECISION_ALIASES.get(raw, raw)
         if kind not in DECISIONS:
             raise self.fail(f"`decision` must be one of {', '.join(DECISIONS)}, not {raw!r}")
         message = self.string("message")
@@ -289,123 +278,3 @@ def load_rules(path: Path) -> list[AnswerRule]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read the answers file {path}: {exc}") from exc
     return parse_rules(text, str(path))
-
-
-# -- answering ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AutoAnswer:
-    """An answer given without asking: the resume value, how to show it, and its source."""
-
-    value: Any
-    shown: str
-    source: str
-
-
-def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _shown_decisions(review: ReviewRequest, decisions: Sequence[Decision]) -> str:
-    parts = []
-    for action, decision in zip(review.actions, decisions, strict=True):
-        detail = decision.message or (json.dumps(decision.args) if decision.args else "")
-        parts.append(f"{action.name}: {decision.type}" + (f" {detail}" if detail else ""))
-    return "; ".join(parts)
-
-
-class AnswerSheet:
-    """The answers prepared for a run: rules first, then the `--answer` texts in order."""
-
-    def __init__(self, rules: Iterable[AnswerRule] = (), texts: Iterable[str] = ()) -> None:
-        self.rules = list(rules)
-        self.texts: deque[str] = deque(texts)
-        self._given = 0
-
-    def __bool__(self) -> bool:
-        return bool(self.rules or self.texts)
-
-    def answer(self, interrupt: PendingInterrupt) -> AutoAnswer | None:
-        """The prepared answer for `interrupt`, or None when nothing prepared fits it.
-
-        Raises `ConfigError` when the matching rule's answer cannot be sent (a decision the
-        review does not allow, form fields that do not fit the schema).
-        """
-        rule = next((r for r in self.rules if r.matches(interrupt)), None)
-        if rule is not None:
-            return self._from_rule(rule, interrupt)
-        if self.texts:
-            self._given += 1
-            return self._from_text(self.texts.popleft(), interrupt)
-        return None
-
-    def _from_rule(self, rule: AnswerRule, interrupt: PendingInterrupt) -> AutoAnswer | None:
-        answer = rule.answer
-        if answer.kind == "decision":
-            return self._decide(rule, interrupt)
-        value = answer.value
-        if answer.kind == "fields":
-            value = _with_defaults(value, interrupt.response_schema)
-        problem = schema_problem(value, interrupt.response_schema)
-        if problem is not None:
-            raise ConfigError(f"{rule.label}: its answer does not fit the question: {problem}")
-        return AutoAnswer(value, _shown(value), rule.label)
-
-    def _decide(self, first: AnswerRule, interrupt: PendingInterrupt) -> AutoAnswer | None:
-        review = review_request(interrupt.value, interrupt.response_schema)
-        assert review is not None
-        decisions: list[Decision] = []
-        labels: list[str] = []
-        for action in review.actions:
-            rule = next((r for r in self.rules if r.matches(interrupt, tool=action.name)), None)
-            if rule is None:
-                return None
-            decision = rule.answer.decision
-            if decision is None:
-                raise ConfigError(
-                    f"{rule.label}: {action.name} is a tool call to review; "
-                    "answer it with a `decision`"
-                )
-            if decision.type not in action.allowed:
-                allowed = ", ".join(k for k in DECISIONS if k in action.allowed) or "nothing"
-                raise ConfigError(
-                    f"{rule.label}: {decision.type} is not allowed for {action.name} "
-                    f"(allowed: {allowed})"
-                )
-            decisions.append(decision)
-            labels.append(rule.label)
-        from hilcli.decisions import review_resume_value
-
-        value = review_resume_value(review, decisions)
-        problem = schema_problem(value, interrupt.response_schema)
-        if problem is not None:
-            raise ConfigError(f"{first.label}: its decision does not fit the request: {problem}")
-        return AutoAnswer(
-            value, _shown_decisions(review, decisions), ", ".join(dict.fromkeys(labels))
-        )
-
-    def _from_text(self, text: str, interrupt: PendingInterrupt) -> AutoAnswer:
-        source = f"--answer #{self._given}"
-        review = review_request(interrupt.value, interrupt.response_schema)
-        word, _, message = text.partition(":")
-        kind = _ALIASES.get(word.strip().lower(), word.strip().lower())
-        if review is not None and kind in ("approve", "reject", "respond"):
-            decision = Decision(kind, message=message.strip() or None)
-            decisions = [decision] * len(review.actions)
-            from hilcli.decisions import review_resume_value
-
-            value = review_resume_value(review, decisions)
-            return AutoAnswer(value, text, source)
-        return AutoAnswer(answer_from_text(interrupt, text), text, source)
-
-
-def _with_defaults(fields: Mapping[str, Any], schema: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Form values with the schema's defaults filled in for the fields not given."""
-    out = dict(fields)
-    properties = schema.get("properties") if isinstance(schema, Mapping) else None
-    if isinstance(properties, Mapping):
-        for name, spec in properties.items():
-            if name not in out and isinstance(spec, Mapping) and "default" in spec:
-                out[name] = spec["default"]
-    return out

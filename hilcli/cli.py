@@ -7,6 +7,7 @@ Heavy modules (httpx, Rich rendering, prompt-toolkit) are imported inside the co
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -45,6 +46,14 @@ StreamMode = Annotated[
 CtrlC = Annotated[OnCtrlC, typer.Option("--on-ctrl-c", help="What Ctrl-C during a run does.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Full tracebacks and protocol logging.")]
 Thread = Annotated[str | None, typer.Option("--thread", help="Continue this thread.")]
+Answers = Annotated[
+    str | None,
+    typer.Option("--answers", help="TOML rules that answer matching interrupts automatically."),
+]
+Answer = Annotated[
+    list[str] | None,
+    typer.Option("--answer", help="Answer the next pending interrupt with this (repeatable)."),
+]
 
 
 def _common(**kwargs: object) -> CommonOptions:
@@ -63,6 +72,8 @@ def chat(
     raw: Raw = False,
     stream_mode: StreamMode = None,
     on_ctrl_c: CtrlC = OnCtrlC.cancel,
+    answers: Answers = None,
+    answer: Answer = None,
     debug: Debug = False,
 ) -> None:
     """Chat with an agent; answer its questions as they come."""
@@ -79,6 +90,8 @@ def chat(
         stream_mode=stream_mode,
         on_ctrl_c=on_ctrl_c,
         debug=debug,
+        answers=answers,
+        answer=answer,
     )
     chat_command(opts, thread)
 
@@ -100,6 +113,8 @@ def run(
     raw: Raw = False,
     stream_mode: StreamMode = None,
     on_ctrl_c: CtrlC = OnCtrlC.cancel,
+    answers: Answers = None,
+    answer: Answer = None,
     debug: Debug = False,
 ) -> None:
     """Start a run, stream it to the end, and exit (3 when it waits for input)."""
@@ -117,6 +132,8 @@ def run(
         on_ctrl_c=on_ctrl_c,
         debug=debug,
         json_output=json_output,
+        answers=answers,
+        answer=answer,
     )
     raise typer.Exit(run_command(opts, message, input_json, thread))
 
@@ -171,6 +188,42 @@ def resume(
 
 
 @app.command()
+def attach(
+    thread: Annotated[str, typer.Argument(help="The thread whose running run to join.")],
+    url: Url = None,
+    assistant: Assistant = None,
+    api_key: ApiKey = None,
+    header: Header = None,
+    config: Config = None,
+    profile: Profile = None,
+    raw: Raw = False,
+    stream_mode: StreamMode = None,
+    on_ctrl_c: CtrlC = OnCtrlC.cancel,
+    answers: Answers = None,
+    answer: Answer = None,
+    debug: Debug = False,
+) -> None:
+    """Join the run running on a thread (or say there is none), then chat on it."""
+    from hilcli.commands import attach_command
+
+    opts = _common(
+        url=url,
+        assistant=assistant,
+        api_key=api_key,
+        header=header,
+        config=config,
+        profile=profile,
+        raw=raw,
+        stream_mode=stream_mode,
+        on_ctrl_c=on_ctrl_c,
+        debug=debug,
+        answers=answers,
+        answer=answer,
+    )
+    attach_command(opts, thread)
+
+
+@app.command()
 def demo(
     debug: Debug = False,
     port: Annotated[int, typer.Option("--port", help="Port for the demo server (0: free).")] = 0,
@@ -179,6 +232,182 @@ def demo(
     from hilcli.commands import demo_command
 
     demo_command(debug=debug, port=port)
+
+
+# -- threads, inbox, config, doctor (hilcli/commands_threads.py) ------------------------------
+
+
+class ThreadStatus(StrEnum):
+    """A thread status to filter `hil threads` by."""
+
+    idle = "idle"
+    busy = "busy"
+    interrupted = "interrupted"
+    error = "error"
+
+
+def _connection(**kwargs: object) -> CommonOptions:
+    return _common(**{key: value for key, value in kwargs.items() if value is not None})
+
+
+@app.command()
+def threads(
+    status: Annotated[
+        ThreadStatus | None, typer.Option("--status", help="Only threads with this status.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 20,
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    url: Url = None,
+    api_key: ApiKey = None,
+    header: Header = None,
+    config: Config = None,
+    profile: Profile = None,
+    debug: Debug = False,
+) -> None:
+    """List threads, newest first, with the first pending question."""
+    from hilcli.commands_threads import threads_command
+
+    opts = _connection(
+        url=url,
+        api_key=api_key,
+        header=header,
+        config=config,
+        profile=profile,
+        debug=debug,
+        json_output=json_output,
+    )
+    threads_command(opts, status.value if status else None, limit)
+
+
+@app.command()
+def show(
+    thread: Annotated[str, typer.Argument(help="The thread to show.")],
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    url: Url = None,
+    api_key: ApiKey = None,
+    header: Header = None,
+    config: Config = None,
+    profile: Profile = None,
+    debug: Debug = False,
+) -> None:
+    """Show a thread: status, latest messages or values, pending interrupts."""
+    from hilcli.commands_threads import show_command
+
+    opts = _connection(
+        url=url,
+        api_key=api_key,
+        header=header,
+        config=config,
+        profile=profile,
+        debug=debug,
+        json_output=json_output,
+    )
+    show_command(opts, thread)
+
+
+@app.command()
+def inbox(
+    assistant: Assistant = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the waiting threads as JSON and exit.")
+    ] = False,
+    url: Url = None,
+    api_key: ApiKey = None,
+    header: Header = None,
+    config: Config = None,
+    profile: Profile = None,
+    stream_mode: StreamMode = None,
+    on_ctrl_c: CtrlC = OnCtrlC.cancel,
+    debug: Debug = False,
+) -> None:
+    """Every thread waiting for input: pick one, answer it, watch the run finish."""
+    from hilcli.commands_threads import inbox_command
+
+    opts = _connection(
+        url=url,
+        assistant=assistant,
+        api_key=api_key,
+        header=header,
+        config=config,
+        profile=profile,
+        stream_mode=stream_mode,
+        on_ctrl_c=on_ctrl_c,
+        debug=debug,
+        json_output=json_output,
+    )
+    inbox_command(opts)
+
+
+@app.command()
+def doctor(
+    url: Url = None,
+    assistant: Assistant = None,
+    api_key: ApiKey = None,
+    header: Header = None,
+    config: Config = None,
+    profile: Profile = None,
+    debug: Debug = False,
+) -> None:
+    """Check the server, the credentials and the assistant (exit 5: unreachable or refused)."""
+    from hilcli.commands_threads import doctor_command
+
+    opts = _connection(
+        url=url,
+        assistant=assistant,
+        api_key=api_key,
+        header=header,
+        config=config,
+        profile=profile,
+        debug=debug,
+    )
+    raise typer.Exit(doctor_command(opts))
+
+
+config_app = typer.Typer(
+    name="config",
+    help="The settings in effect and the config file.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(config_app)
+
+
+@config_app.command("show")
+def config_show(
+    url: Url = None,
+    assistant: Assistant = None,
+    api_key: ApiKey = None,
+    header: Header = None,
+    config: Config = None,
+    profile: Profile = None,
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    debug: Debug = False,
+) -> None:
+    """The effective settings and where each came from (API key redacted)."""
+    from hilcli.commands_threads import config_show_command
+
+    opts = _connection(
+        url=url,
+        assistant=assistant,
+        api_key=api_key,
+        header=header,
+        config=config,
+        profile=profile,
+        debug=debug,
+        json_output=json_output,
+    )
+    config_show_command(opts)
+
+
+@config_app.command("path")
+def config_path(
+    config: Config = None,
+    debug: Debug = False,
+) -> None:
+    """The path of the config file in use."""
+    from hilcli.commands_threads import config_path_command
+
+    config_path_command(_connection(config=config, debug=debug))
 
 
 def _report(exc: HilError) -> None:
@@ -191,16 +420,20 @@ def _report(exc: HilError) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run `hil`; map every error to one or two lines and the contract's exit status."""
-    import click
+    try:  # recent typer vendors its own click (typer._click); older releases use click itself
+        from typer._click.exceptions import ClickException
+        from typer.exceptions import Abort
+    except ImportError:  # pragma: no cover
+        from click.exceptions import Abort, ClickException  # type: ignore[assignment]
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         code = app(args=args, prog_name="hil", standalone_mode=False)
-    except click.ClickException as exc:
+    except ClickException as exc:
         exc.show()
         sys.exit(ExitStatus.USAGE)
-    except click.exceptions.Abort:
+    except Abort:
         sys.exit(ExitStatus.CTRL_C)
     except HilError as exc:
         if debug:

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hilcli.errors import AnswerNotSent, ExitStatus, NothingToResume, UsageError
+from hilcli.errors import (
+    AnswerNotSent,
+    ExitStatus,
+    NoPreparedAnswer,
+    NothingToResume,
+    UsageError,
+)
 from hilcli.options import CommonOptions
 
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
     from hilcli.config import Settings
     from hilcli.render.display import Display
-    from hilcli.session import RunOutcome, Session
+    from hilcli.session import RunOutcome, Session, Terminal
 
 
 def _settings(opts: CommonOptions, url: str | None = None) -> Settings:
-    from hilcli.config import resolve
+    from hilcli.config import insecure_key_warning, resolve
 
-    return resolve(
+    settings = resolve(
         url=url or opts.url,
         assistant=opts.assistant,
         api_key=opts.api_key,
@@ -31,6 +38,14 @@ def _settings(opts: CommonOptions, url: str | None = None) -> Settings:
         config=opts.config,
         profile=opts.profile,
     )
+    warning = insecure_key_warning(settings)
+    if warning:
+        sys.stderr.write(f"hil: {warning}\n")
+    if opts.debug:
+        from hilcli.debuglog import enable_debug_logging
+
+        enable_debug_logging([settings.api_key, *settings.headers.values()])
+    return settings
 
 
 def _client(settings: Settings) -> AgentClient:
@@ -64,6 +79,11 @@ def _display(opts: CommonOptions) -> Display:
     return RawDisplay(console, err) if opts.raw else RichDisplay(console, err)
 
 
+def _prepared_answers(opts: CommonOptions) -> bool:
+    """`--answers` or `--answer` was given: interrupts may be answered without asking."""
+    return opts.answers is not None or bool(opts.answer)
+
+
 def _session(
     opts: CommonOptions, settings: Settings, display: Display, interactive: bool
 ) -> Session:
@@ -75,11 +95,16 @@ def _session(
         from hilcli.prompts.reader import PromptReader, StdinReader
 
         reader = PromptReader() if sys.stdin.isatty() else StdinReader()
-    frontend = Frontend(display, reader)
+    frontend = Frontend(display, reader, bell=settings.bell)
+    terminal: Terminal = frontend
+    if _prepared_answers(opts):
+        from hilcli.autoanswer import answering_terminal
+
+        terminal = answering_terminal(frontend, opts.answers, opts.answer)
     return Session(
         _client(settings),
         settings.assistant,
-        frontend,
+        terminal,
         stream_modes=_stream_modes(settings),
         on_ctrl_c=opts.on_ctrl_c.value,
     )
@@ -105,6 +130,18 @@ def chat_command(opts: CommonOptions, thread_id: str | None, url: str | None = N
         Repl(session, settings).loop(resume_pending=bool(thread_id))
 
 
+def attach_command(opts: CommonOptions, thread_id: str) -> None:
+    """`hil attach THREAD`: join the thread's running run, then chat on the thread."""
+    from hilcli.repl import Repl
+
+    settings = _settings(opts)
+    display = _display(opts)
+    session = _session(opts, settings, display, interactive=True)
+    with session.client:
+        session.open_thread(thread_id)
+        Repl(session, settings).loop(attach=True)
+
+
 # -- run / resume ----------------------------------------------------------------------------
 
 
@@ -121,9 +158,12 @@ def _resume_hint(outcome: RunOutcome) -> str | None:
         return None
     if not outcome.interrupts:
         return f"hil resume {outcome.thread_id} --value-json null"
+    from hilcli.interrupts import answer_flags
+
+    first = outcome.interrupts[0]
     if len(outcome.interrupts) > 1:
-        return f"hil resume {outcome.thread_id} --interrupt-id ID --value TEXT"
-    return f"hil resume {outcome.thread_id} --value TEXT"
+        return f"hil resume {outcome.thread_id} --interrupt-id ID {answer_flags(first)}"
+    return f"hil resume {outcome.thread_id} {answer_flags(first)}"
 
 
 def _finish(display: Display, outcome: RunOutcome) -> int:
@@ -156,13 +196,22 @@ def run_command(
         raise UsageError("Nothing to send: give a MESSAGE or --input-json.")
     settings = _settings(opts)
     display = _display(opts)
-    session = _session(opts, settings, display, interactive=False)
+    prepared = _prepared_answers(opts)
+    # Prepared answers keep the run going; what they do not cover is asked on a terminal.
+    ask_rest = prepared and sys.stdin.isatty() and sys.stdout.isatty() and not opts.json_output
+    session = _session(opts, settings, display, interactive=ask_rest)
     with session.client:
         if thread_id:
             session.open_thread(
                 thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
             )
         outcome = session.run(input=run_input)
+        if prepared:
+            try:
+                outcome = session.converse(outcome)
+            except NoPreparedAnswer as exc:
+                display.notice(exc.message)
+                outcome = session.outcome_now()
         return _finish(display, outcome)
 
 
@@ -191,7 +240,7 @@ def resume_command(
     opts: CommonOptions, thread_id: str, answer: ResumeAnswer, interrupt_id: str | None
 ) -> int:
     """`hil resume`: answer one pending interrupt and stream the resumed run."""
-    from hilcli.interrupts import one_shot_answer
+    from hilcli.interrupts import interrupt_summary, one_shot_answer
 
     answer.check()
     parsed = _parse_json(answer.value_json, "--value-json") if answer.value_json else None
@@ -220,7 +269,9 @@ def resume_command(
                 )
             target = chosen[0]
         elif len(pending) > 1:
-            listing = "; ".join(f"{item.id} ({item.where or 'root'})" for item in pending)
+            listing = "; ".join(
+                f"{item.id} ({item.where or 'root'}: {interrupt_summary(item)})" for item in pending
+            )
             raise UsageError(
                 f"{len(pending)} interrupts are pending; pick one with --interrupt-id: {listing}"
             )
@@ -239,7 +290,7 @@ def resume_command(
         except AnswerNotSent as exc:
             exc.hint = (
                 f"Re-send it with: hil resume {thread_id} --interrupt-id {target.id} "
-                f"--value-json '{json.dumps(value)}'"
+                f"--value-json {shlex.quote(json.dumps(value))}"
             )
             raise
         return _finish(display, result)

@@ -32,6 +32,19 @@ PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 TOP_KEYS = {"default_profile", "profiles"}
 
+#: Stream modes the server accepts on `runs/stream` (protocol.md §1).
+STREAM_MODES = (
+    "values",
+    "updates",
+    "messages",
+    "messages-tuple",
+    "custom",
+    "tasks",
+    "checkpoints",
+    "events",
+    "debug",
+)
+
 
 @dataclass
 class Settings:
@@ -64,15 +77,22 @@ def config_path(flag: str | None, env: Mapping[str, str]) -> Path:
 
 
 def _line_of(text: str, key: str, table: str | None) -> int | None:
-    """The line where `key` is set (inside `[table]` when given), for error messages."""
+    """The line where `key` is set (inside `[table]` when given), for error messages.
+
+    A key written as its own table (`[table.key]`) is found by its header line.
+    """
     in_table = table is None
-    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*$")
+    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+\s*(#.*)?$")
+    own_table = f"{table}.{key}" if table else key
     for number, line in enumerate(text.splitlines(), start=1):
         match = header.match(line)
         if match:
-            in_table = table is None or match.group(1).replace('"', "") == table
+            name = re.sub(r"\s*\.\s*", ".", match.group(1).replace('"', "").replace("'", ""))
+            if name == own_table:
+                return number
+            in_table = table is None or name == table
             continue
-        if in_table and re.match(rf'^\s*"?{re.escape(key)}"?\s*=', line):
+        if in_table and re.match(rf'^\s*["\']?{re.escape(key)}["\']?\s*=', line):
             return number
     return None
 
@@ -94,7 +114,12 @@ def load_config(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: TOML syntax error: {exc}") from exc
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        where = f"{path}:{found.group(1)}" if found else str(path)
+        raise ConfigError(
+            f"{where}: TOML syntax error: {problem}", hint="See config.example.toml."
+        ) from exc
     for key, value in data.items():
         if key not in TOP_KEYS:
             raise _error(path, text, key, None, f"unknown key {key!r}")
@@ -118,7 +143,31 @@ def load_config(path: Path) -> dict[str, Any]:
                 raise _error(path, text, key, table, f"{table}.headers values must be strings")
             if isinstance(value, list) and not all(isinstance(v, str) for v in value):
                 raise _error(path, text, key, table, f"{table}.stream_mode must list strings")
+            wrong = _value_problem(key, value)
+            if wrong:
+                raise _error(path, text, key, table, f"{table}.{key} {wrong}")
+    default = data.get("default_profile")
+    if default is not None and default != "default" and default not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise _error(
+            path,
+            text,
+            "default_profile",
+            None,
+            f"default_profile names a profile that does not exist: {default!r} (profiles: {known})",
+        )
     return data
+
+
+def _value_problem(key: str, value: Any) -> str | None:
+    """What is wrong with a well-typed profile value, if anything."""
+    if key == "url" and not re.match(r"^https?://[^/\s]+", value):
+        return f"must be an http:// or https:// URL, not {value!r}"
+    if key == "stream_mode":
+        unknown = [mode for mode in value if mode not in STREAM_MODES]
+        if unknown:
+            return f"has unknown stream modes {unknown} (known: {', '.join(STREAM_MODES)})"
+    return None
 
 
 def parse_header(text: str) -> tuple[str, str]:
@@ -145,11 +194,24 @@ def resolve(
     path = config_path(config, env)
     data = load_config(path)
     settings = Settings(config_path=path)
-    chosen = profile or env.get("HIL_PROFILE") or data.get("default_profile") or "default"
+    settings.sources["config"] = (
+        "flag" if config else "env HIL_CONFIG" if env.get("HIL_CONFIG") else "default"
+    )
     profiles = data.get("profiles", {})
-    if chosen not in profiles and (profile or env.get("HIL_PROFILE")):
+    if profile:
+        chosen, settings.sources["profile"] = profile, "flag"
+    elif env.get("HIL_PROFILE"):
+        chosen, settings.sources["profile"] = env["HIL_PROFILE"], "env HIL_PROFILE"
+    elif data.get("default_profile"):
+        chosen, settings.sources["profile"] = data["default_profile"], f"default_profile ({path})"
+    else:
+        chosen, settings.sources["profile"] = "default", "default"
+    if chosen not in profiles and chosen != "default":
         known = ", ".join(sorted(profiles)) or "none"
-        raise ConfigError(f"{path}: no profile {chosen!r} (profiles: {known})")
+        raise ConfigError(
+            f"{path}: no profile {chosen!r} (profiles: {known})",
+            hint="Add a [profiles.NAME] table, or pick another with --profile / HIL_PROFILE.",
+        )
     settings.profile = chosen
     prof: dict[str, Any] = profiles.get(chosen, {})
     where = f"profile {chosen} ({path})"
@@ -182,7 +244,7 @@ def resolve(
     settings.sources["stream_mode"] = where if modes else "default"
     if stream_modes:
         modes += stream_modes
-        settings.sources["stream_mode"] = "flag"
+        settings.sources["stream_mode"] = f"{where} + flag" if modes != stream_modes else "flag"
     settings.stream_modes = modes
     return settings
 
@@ -192,3 +254,59 @@ def redact(key: str | None) -> str:
     if not key:
         return "(none)"
     return "…" + key[-4:] if len(key) > 8 else "…"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_key_warning(settings: Settings) -> str | None:
+    """A warning when the API key would travel unencrypted to another machine."""
+    from urllib.parse import urlsplit
+
+    if not settings.api_key:
+        return None
+    parts = urlsplit(settings.url)
+    if parts.scheme != "http" or is_loopback(parts.hostname or ""):
+        return None
+    return (
+        f"warning: the API key would be sent over plain http:// to {parts.hostname}; "
+        "anyone on the network can read it. Use https://."
+    )
+
+
+def settings_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """`(setting, value, source)` for `hil config show`, the API key redacted."""
+    headers = ", ".join(
+        f"{name}: {redact(value) if _secret_header(name) else value}"
+        for name, value in settings.headers.items()
+    )
+    sources = settings.sources
+    return [
+        ("config", str(settings.config_path), sources.get("config", "default")),
+        ("profile", settings.profile, sources.get("profile", "default")),
+        ("url", settings.url, sources.get("url", "default")),
+        ("assistant", settings.assistant, sources.get("assistant", "default")),
+        ("api_key", redact(settings.api_key), sources.get("api_key", "default")),
+        ("headers", headers or "(none)", sources.get("headers", "default")),
+        (
+            "stream_mode",
+            ", ".join(settings.stream_modes) or "(none added)",
+            sources.get("stream_mode", "default"),
+        ),
+        ("bell", "true" if settings.bell else "false", sources.get("bell", "default")),
+    ]
+
+
+def _secret_header(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in ("auth", "key", "token", "secret", "cookie"))

@@ -6,13 +6,16 @@ The tree::
     ├── UsageError                exit 2  bad flags, bad values typed for a schema
     │   └── ConfigError           exit 2  bad config file (carries file, line, key)
     ├── ServerUnreachable         exit 5  connection refused, DNS, TLS, timeouts
+    │   └── RunLost               exit 5  the run started, but its stream could not be rejoined
     ├── AuthError                 exit 5  401 / 403
     ├── NothingToResume           exit 4  thread not waiting for input, or not found
     │   └── NotFound              exit 4  404 from the server
     ├── ThreadBusy                exit 1  409: the thread already runs a task
-    ├── ServerError               exit 1  any other HTTP error status (422, 5xx, ...)
+    ├── InvalidRequest            exit 2  422: the server refused what we asked (bad thread id, ...)
+    ├── ServerError               exit 1  any other HTTP error status (400, 5xx, ...)
     ├── ProtocolError             exit 1  the server's reply is not what the protocol says
-    └── RunFailed                 exit 1  the run sent an `error` event
+    ├── RunFailed                 exit 1  the run sent an `error` event
+    └── NoPreparedAnswer          exit 3  no answer rule fits an interrupt, and no terminal
 
 The CLI turns these into one or two lines and an exit status in one place (`cli.main`).
 """
@@ -64,6 +67,14 @@ class ServerUnreachable(HilError):
     exit_status = ExitStatus.UNREACHABLE
 
 
+class RunLost(ServerUnreachable):
+    """The run was created (it goes on on the server), but its stream could not be rejoined."""
+
+    def __init__(self, message: str, run_id: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.run_id = run_id
+
+
 class HttpStatusError(HilError):
     """The server answered with an error status; carries it and the server's `detail`."""
 
@@ -97,8 +108,14 @@ class ThreadBusy(HttpStatusError):
     """The thread already runs a task (409 with multitask strategy `reject`)."""
 
 
+class InvalidRequest(HttpStatusError):
+    """422: the request built from the command line is invalid (the server's detail says why)."""
+
+    exit_status = ExitStatus.USAGE
+
+
 class ServerError(HttpStatusError):
-    """Any other error status (400, 422, 5xx, ...)."""
+    """Any other error status (400, 5xx, ...)."""
 
 
 class ProtocolError(HilError):
@@ -118,6 +135,12 @@ class Cancelled(HilError):
     """The user pressed Ctrl-C during a run (the run was cancelled or left running)."""
 
     exit_status = ExitStatus.CTRL_C
+
+
+class NoPreparedAnswer(HilError):
+    """No answer rule fits a pending interrupt and nobody is at a terminal to ask."""
+
+    exit_status = ExitStatus.INTERRUPTED
 
 
 class AnswerNotSent(HilError):

@@ -29,6 +29,8 @@ class StreamEvent:
     ns: tuple[str, ...]
     data: Any
     id: str | None = None
+    raw: str | None = field(default=None, compare=False, repr=False)
+    """The data as the server sent it (JSON text), when the event was parsed from it."""
 
     @property
     def name(self) -> str:
@@ -47,7 +49,7 @@ def parse_event(event: str, data: str, event_id: str | None = None) -> StreamEve
         raise ProtocolError(
             f"The server sent a {mode!r} event whose data is not JSON: {shown!r}"
         ) from exc
-    return StreamEvent(mode=mode, ns=tuple(ns), data=decoded, id=event_id or None)
+    return StreamEvent(mode=mode, ns=tuple(ns), data=decoded, id=event_id or None, raw=data or None)
 
 
 @dataclass(frozen=True)
@@ -115,19 +117,24 @@ def interrupts_in_event(event: StreamEvent) -> list[PendingInterrupt] | None:
     return [item for item in found if item is not None]
 
 
+def _list(value: Any) -> list[Any]:
+    """`value` when the server sent a JSON list there, else nothing."""
+    return value if isinstance(value, list) else []
+
+
 def _tasks_interrupts(tasks: Iterable[Any], ns: tuple[str, ...]) -> Iterator[PendingInterrupt]:
     for task in tasks:
         if not isinstance(task, Mapping):
             continue
         name = task.get("name") if isinstance(task.get("name"), str) else None
-        for raw in task.get("interrupts") or ():
+        for raw in _list(task.get("interrupts")):
             found = _interrupt_from_json(raw, ns, name)
             if found is not None:
                 yield found
         sub_state = task.get("state")
         if isinstance(sub_state, Mapping) and name:
             child_ns = (*ns, f"{name}:{task.get('id', '')}")
-            yield from _tasks_interrupts(sub_state.get("tasks") or (), child_ns)
+            yield from _tasks_interrupts(_list(sub_state.get("tasks")), child_ns)
 
 
 def interrupts_from_state(state: Mapping[str, Any]) -> list[PendingInterrupt]:
@@ -137,11 +144,11 @@ def interrupts_from_state(state: Mapping[str, Any]) -> list[PendingInterrupt]:
     the fallback. The deepest (most precise) sighting of an id wins; order is kept.
     """
     by_id: dict[str, PendingInterrupt] = {}
-    for item in _tasks_interrupts(state.get("tasks") or (), ()):
+    for item in _tasks_interrupts(_list(state.get("tasks")), ()):
         known = by_id.get(item.id)
         if known is None or len(item.ns) > len(known.ns):
             by_id[item.id] = item
-    for raw in state.get("interrupts") or ():
+    for raw in _list(state.get("interrupts")):
         found = _interrupt_from_json(raw)
         if found is not None and found.id not in by_id:
             by_id[found.id] = found

@@ -216,7 +216,7 @@ class FormField:
         names = [str(c) for c in self.choices]
         picked = pick_choice(names, typed)
         if picked is None:
-            raise FieldProblem(f"{self.name}: choose one of {', '.join(names)}.")
+            raise FieldProblem(f"{self.name}: {choice_problem(names, typed)}")
         return self.choices[names.index(picked)]
 
     def text_of(self, value: Any) -> str:
@@ -243,6 +243,15 @@ def pick_choice(names: Sequence[str], typed: str) -> str | None:
             return name
     matches = [name for name in names if name.lower().startswith(wanted)]
     return matches[0] if len(matches) == 1 else None
+
+
+def choice_problem(names: Sequence[str], typed: str) -> str:
+    """Why `typed` selects none of `names`: it could be several, or it is none of them."""
+    wanted = typed.strip().lower()
+    clash = [name for name in names if wanted and name.lower().startswith(wanted)]
+    if len(clash) > 1:
+        return f"{typed.strip()!r} could be {' or '.join(clash)}; type more letters."
+    return f"choose one of {', '.join(names)}."
 
 
 def form_fields(schema: Mapping[str, Any]) -> list[FormField]:

@@ -6,11 +6,10 @@ prompt-toolkit.
 
 from __future__ import annotations
 
-import json
+import time
 from typing import TYPE_CHECKING, Any
 
 from hilcli.events import PendingInterrupt, StreamEvent
-from hilcli.interrupts import answer_from_text
 
 if TYPE_CHECKING:
     from hilcli.prompts.reader import LineReader
@@ -21,12 +20,24 @@ if TYPE_CHECKING:
 class Frontend:
     """Shows runs and asks questions through a display and a line reader."""
 
-    def __init__(self, display: Display, reader: LineReader | None) -> None:
+    #: A question that arrives after the run streamed this many seconds rings the bell.
+    BELL_AFTER = 3.0
+
+    def __init__(self, display: Display, reader: LineReader | None, *, bell: bool = False) -> None:
         self.display = display
         self.reader = reader
+        self.bell = bell
+        self._run_started_at: float | None = None
 
     def run_started(self) -> None:
+        self._run_started_at = time.monotonic()
         self.display.run_started()
+
+    def _ring_after_long_run(self) -> None:
+        """Ring once per run when its first question comes after a long wait."""
+        started, self._run_started_at = self._run_started_at, None
+        if self.bell and started is not None and time.monotonic() - started > self.BELL_AFTER:
+            self.display.bell()
 
     def show_event(self, event: StreamEvent) -> None:
         self.display.event(event)
@@ -40,15 +51,21 @@ class Frontend:
     def ask(self, interrupt: PendingInterrupt, *, index: int, total: int, draft: Any) -> Any:
         if self.reader is None:
             raise EOFError
+        self._ring_after_long_run()
+        from hilcli.prompts.answering import InterruptAsker
+
         self.display.question(interrupt, index, total)
-        default = "" if draft is None else (draft if isinstance(draft, str) else json.dumps(draft))
-        text = self.reader.read("answer> ", default=default)
-        return answer_from_text(interrupt, text)
+        return InterruptAsker(self.reader).ask(interrupt, draft)
 
     def ask_continue(self, outcome: RunOutcome) -> bool:
         if self.reader is None:
             return False
+        from hilcli.prompts.answering import choose
+
         nodes = ", ".join(outcome.next_nodes)
-        self.display.notice(f"The graph paused before: {nodes}.")
-        text = self.reader.read("continue? [Y/n] ").strip().lower()
-        return text in ("", "y", "yes", "c", "continue")
+        self.display.notice(f"⏸ The graph paused at a breakpoint, before: {nodes}.")
+        prompt = "continue / stop? [continue] "
+        return choose(self.reader, prompt, ("continue", "stop", "yes", "no"), "continue") in (
+            "continue",
+            "yes",
+        )

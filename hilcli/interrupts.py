@@ -338,14 +338,20 @@ def answer_from_text(interrupt: PendingInterrupt, text: str) -> Any:
     """The resume value for a typed answer.
 
     A plain-string question takes the text as it is; for any other value the text is sent as
-    JSON when it parses as JSON, else as a string.
+    JSON when it parses as JSON, else as a string. With a `response_schema`, whichever of
+    the two fits the schema wins (`3` for an integer schema, `"3"` for a string one).
     """
-    if isinstance(interrupt.value, str) and not is_form_schema(interrupt.response_schema):
-        return text
     try:
-        return json.loads(text)
+        parsed = json.loads(text)
     except ValueError:
         return text
+    if interrupt.response_schema is not None:
+        if answer_problem(interrupt, parsed) is None:
+            return parsed
+        if answer_problem(interrupt, text) is None:
+            return text
+        return parsed
+    return text if isinstance(interrupt.value, str) else parsed
 
 
 def form_answer_from_json(question: FormQuestion, value: Any) -> Any:
@@ -397,3 +403,29 @@ def one_shot_answer(
             hint=f"`hil show THREAD --json` shows the schema of interrupt {interrupt.id}.",
         )
     return value
+
+
+def interrupt_summary(interrupt: PendingInterrupt, limit: int = 60) -> str:
+    """A few words saying what `interrupt` asks, for one-line listings."""
+    question = classify(interrupt)
+    if isinstance(question, ReviewRequest):
+        names = ", ".join(review.name for review in question.reviews)
+        text = f"review {names}"
+    elif isinstance(question, TextQuestion):
+        text = question.text
+    elif isinstance(question, FormQuestion):
+        text = question.text or "form"
+    else:
+        text = json.dumps(question.value, ensure_ascii=False, default=str)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def answer_flags(interrupt: PendingInterrupt) -> str:
+    """The `hil resume` flags that answer `interrupt`, for the "answer with:" hint."""
+    question = classify(interrupt)
+    if isinstance(question, ReviewRequest):
+        return "--approve | --reject [--message M]"
+    if isinstance(question, TextQuestion) and interrupt.response_schema is None:
+        return "--value TEXT"
+    return "--value-json JSON"

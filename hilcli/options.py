@@ -28,3 +28,5 @@ class CommonOptions:
     on_ctrl_c: OnCtrlC = OnCtrlC.cancel
     debug: bool = False
     json_output: bool = False
+    answers: str | None = None
+    answer: list[str] | None = None

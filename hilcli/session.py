@@ -7,19 +7,22 @@ one-shot commands, scripted answers and tests.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from hilcli.client import AgentClient
+from hilcli.client import AgentClient, RunStream
 from hilcli.errors import (
     AnswerNotSent,
     Cancelled,
     HilError,
     NothingToResume,
+    RunLost,
     ServerError,
     ServerUnreachable,
+    ThreadBusy,
 )
 from hilcli.events import InterruptCollector, PendingInterrupt, StreamEvent, interrupts_from_state
 
@@ -144,8 +147,19 @@ class Session:
         return interrupts_from_state(self.client.get_state(self.thread_id))
 
     def outcome_now(self) -> RunOutcome:
-        """The thread's situation as if a run had just ended on it."""
-        return self._outcome(self.ensure_thread(), None, None)
+        """The thread's situation as if a run had just ended on it.
+
+        Raises `ThreadBusy` while a run is pending or running on it: its state is then
+        in motion (`next` names the running node; it is not paused there).
+        """
+        thread_id = self.ensure_thread()
+        if self._active_runs(thread_id):
+            raise ThreadBusy(
+                f"Thread {thread_id} is busy: a run is in progress.",
+                409,
+                hint=f"`hil attach {thread_id}` joins it.",
+            )
+        return self._outcome(thread_id, None, None)
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -163,6 +177,16 @@ class Session:
                 continue
             answers = self.ask_all(outcome.interrupts)
             outcome = self.resume(answers)
+            if _answer_refused(outcome, answers):
+                # The graph's response_schema refused the answer; nothing was saved, so the
+                # same interrupts are asked again with the typed answers offered for editing.
+                assert outcome.error is not None
+                self.terminal.notice(
+                    f"The server refused the answer ({outcome.error['error']}, shown above); "
+                    "asking again with what you typed filled in."
+                )
+                self.drafts.update(answers)
+                outcome.status = "interrupted"
         return outcome
 
     def ask_all(self, interrupts: Sequence[PendingInterrupt]) -> dict[str, Any]:
@@ -181,38 +205,57 @@ class Session:
         """Resume the run with `{interrupt_id: answer}`, never losing the answers.
 
         Stale answers (someone else already answered) are refused before anything is sent.
-        A failure to send is retried with backoff; if it still fails the answers stay in
-        `drafts` and `AnswerNotSent` carries them.
+        Until the server has them the answers stay in `drafts`; a failure to send is retried
+        with backoff, and if it still fails `AnswerNotSent` carries them.
         """
-        thread_id = self.ensure_thread()
+        self.ensure_thread()
+        self.drafts.update(answers)
         if check_pending:
-            pending = {item.id for item in self.pending()}
-            stale = [key for key in answers if key not in pending]
-            if stale:
-                for key in answers:
-                    self.drafts.pop(key, None)
-                raise NothingToResume(
-                    "The question was already answered (or is no longer pending); "
-                    "nothing was sent.",
-                    hint=f"`hil show {thread_id}` shows what is pending now.",
-                )
+            self._refuse_stale(answers)
         last_error: HilError | None = None
-        for delay in (0.0, *ANSWER_RETRY_DELAYS):
+        for attempt, delay in enumerate((0.0, *ANSWER_RETRY_DELAYS)):
             if delay:
-                self.terminal.notice(f"Could not send the answer; retrying in {delay:g}s…")
+                self.terminal.notice(f"Your answer is kept; sending it again in {delay:g}s…")
                 time.sleep(delay)
             try:
+                if attempt and check_pending:
+                    self._refuse_stale(answers, retrying=True)
                 outcome = self.run(command={"resume": dict(answers)})
+            except RunLost:
+                self._forget(answers)  # the server has the answer; only the stream was lost
+                raise
             except (ServerUnreachable, ServerError) as exc:
                 if isinstance(exc, ServerError) and exc.status < 500:
                     raise
+                self.terminal.notice(f"Could not send your answer: {exc.message}")
                 last_error = exc
                 continue
-            for key in answers:
-                self.drafts.pop(key, None)
+            self._forget(answers)
             return outcome
         assert last_error is not None
         raise AnswerNotSent(last_error, dict(answers))
+
+    def _forget(self, answers: Mapping[str, Any]) -> None:
+        for key in answers:
+            self.drafts.pop(key, None)
+
+    def _refuse_stale(self, answers: Mapping[str, Any], *, retrying: bool = False) -> None:
+        """Raise `NothingToResume` (sending nothing) when an answered id is no longer pending."""
+        pending = self.pending()
+        pending_ids = {item.id for item in pending}
+        if all(key in pending_ids for key in answers):
+            return
+        self._forget(answers)
+        why = (
+            "it may have reached the server before the connection failed"
+            if retrying
+            else "someone else may have answered it"
+        )
+        now = "; ".join(f"{item.id}: {_summary(item.value)}" for item in pending)
+        raise NothingToResume(
+            f"The question is no longer pending ({why}); your answer was not sent.",
+            hint=f"Pending now: {now}." if now else "Nothing is pending on the thread now.",
+        )
 
     def run(self, *, input: Any = None, command: Mapping[str, Any] | None = None) -> RunOutcome:
         """Stream one run to its end and say how it ended."""
@@ -223,10 +266,38 @@ class Session:
             input=input,
             command=command,
             stream_mode=self.stream_modes,
-            on_reconnect=lambda attempt, delay: self.terminal.notice(
-                f"Connection lost; reconnecting (attempt {attempt}) in {delay:.1f}s…"
-            ),
+            on_reconnect=self._reconnecting,
         )
+        return self._watch(stream)
+
+    def attach(self) -> RunOutcome | None:
+        """Join the thread's running run, replayed from its start; None when there is none."""
+        thread_id = self.ensure_thread()
+        runs = self.client.list_runs(thread_id, limit=20)
+        active = [
+            run for run in runs if isinstance(run, Mapping) and run.get("status") == "running"
+        ] or [run for run in runs if isinstance(run, Mapping) and run.get("status") == "pending"]
+        if not active:
+            return None
+        run_id = str(active[-1]["run_id"])
+        self.terminal.notice(f"Joined run {run_id}.")
+        stream = self.client.join_run(
+            thread_id, run_id, stream_mode=self.stream_modes, on_reconnect=self._reconnecting
+        )
+        return self._watch(stream)
+
+    def wait_until_idle(self, poll: float = 0.5) -> None:
+        """Return once no run is pending or running on the thread (Ctrl-C stops waiting)."""
+        thread_id = self.ensure_thread()
+        while self._active_runs(thread_id):
+            time.sleep(poll)  # poll
+
+    def _reconnecting(self, attempt: int, delay: float) -> None:
+        self.terminal.notice(f"Connection lost; reconnecting (attempt {attempt}) in {delay:.1f}s…")
+
+    def _watch(self, stream: RunStream) -> RunOutcome:
+        """Show a run's events until its stream ends; Ctrl-C cancels or detaches."""
+        thread_id = stream.thread_id
         self.terminal.run_started()
         collector = InterruptCollector()
         error: dict[str, Any] | None = None
@@ -238,7 +309,11 @@ class Session:
                 self.terminal.show_event(event)
         except KeyboardInterrupt:
             stream.close()
+            self.terminal.run_finished(RunOutcome("interrupted", thread_id, stream.run_id))
             self._stop_run(thread_id, stream.run_id)
+        except HilError:  # the stream broke: let the terminal close what it shows live
+            self.terminal.run_finished(RunOutcome("error", thread_id, stream.run_id))
+            raise
         outcome = self._outcome(thread_id, stream.run_id, error)
         if not outcome.interrupts and collector.pending and outcome.status != "done":
             outcome.interrupts = collector.pending
@@ -246,16 +321,32 @@ class Session:
         return outcome
 
     def _stop_run(self, thread_id: str, run_id: str | None) -> None:
-        if self.on_ctrl_c == "detach" or run_id is None:
+        """After Ctrl-C: cancel the run on the server (or leave it running), then say so."""
+        if self.on_ctrl_c == "detach":
             raise Cancelled(
                 "Stopped watching; the run goes on on the server.",
                 hint=f"`hil attach {thread_id}` joins it again.",
             )
         try:
-            self.client.cancel_run(thread_id, run_id, wait=True)
+            run_ids = [run_id] if run_id else self._active_runs(thread_id)
+            for each in run_ids:
+                self.client.cancel_run(thread_id, each, wait=True)
         except HilError as exc:
-            raise Cancelled(f"Stopped watching, but could not cancel the run: {exc}") from exc
-        raise Cancelled("Cancelled the run.")
+            raise Cancelled(
+                f"Stopped watching, but could not cancel the run: {exc.message}",
+                hint=f"`hil attach {thread_id}` shows whether it still runs.",
+            ) from exc
+        if not run_ids:
+            raise Cancelled("Stopped before the run started; nothing runs on the thread.")
+        raise Cancelled("Cancelled the run; the thread is ready for a new message.")
+
+    def _active_runs(self, thread_id: str) -> list[str]:
+        runs = self.client.list_runs(thread_id, limit=20)
+        return [
+            str(run["run_id"])
+            for run in runs
+            if isinstance(run, Mapping) and run.get("status") in ("pending", "running")
+        ]
 
     def _outcome(
         self, thread_id: str, run_id: str | None, error: dict[str, Any] | None
@@ -281,6 +372,12 @@ class Session:
         )
 
 
+def _summary(value: Any) -> str:
+    """A question in a few words, for one-line messages."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _error_of(data: Any) -> dict[str, Any]:
     if isinstance(data, Mapping):
         return {
@@ -288,3 +385,13 @@ def _error_of(data: Any) -> dict[str, Any]:
             "message": str(data.get("message") or ""),
         }
     return {"error": "Error", "message": str(data)}
+
+
+def _answer_refused(outcome: RunOutcome, answers: Mapping[str, Any]) -> bool:
+    """The resume failed validation (`ValidationError`) and the answered ids still wait."""
+    if outcome.status != "error" or outcome.error is None:
+        return False
+    if outcome.error.get("error") != "ValidationError":
+        return False
+    pending = {item.id for item in outcome.interrupts}
+    return bool(pending) and any(key in pending for key in answers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Mapping
 from typing import IO, Any, Protocol
 
@@ -18,10 +19,12 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from hilcli.events import PendingInterrupt, StreamEvent
-from hilcli.render.sanitize import safe_text
+from hilcli.render.sanitize import bounded_json, json_line, json_safe, safe_text
 from hilcli.render.transcript import TranscriptView
 
 _JSON_SHOW_LIMIT = 20_000
+#: `--json` writes token events (`messages`) through at least this often (seconds); others at once.
+_TOKEN_FLUSH_INTERVAL = 0.05
 
 
 class Display(Protocol):
@@ -44,6 +47,9 @@ class Display(Protocol):
 
     def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
         """The final summary of a one-shot command."""
+
+    def bell(self) -> None:
+        """Ring the terminal bell (a question arrived after a long run)."""
 
 
 def make_console(file: IO[str] | None = None, *, plain: bool | None = None) -> Console:
@@ -103,10 +109,20 @@ class RichDisplay:
 
     def run_finished(self) -> None:
         self._stop_spinner()
+        self.transcript.finish()
+
+    def bell(self) -> None:
+        self._stop_spinner()
+        stream = self.console.file
+        if stream.isatty():  # even without colours: Rich drops control codes when plain
+            stream.write("\a")
+            stream.flush()
 
     def notice(self, message: str) -> None:
         self._stop_spinner()
-        self.err.print(Text(safe_text(message), style="dim"))
+        # While a message streams live, print above its live region rather than through it.
+        console = self.console if self.transcript.live else self.err
+        console.print(Text(safe_text(message), style="dim"))
 
     def error(self, message: str) -> None:
         """An error line (the CLI's error boundary uses its own stderr console)."""
@@ -114,29 +130,14 @@ class RichDisplay:
         self.err.print(Text(safe_text(message), style="bold red"))
 
     def question(self, interrupt: PendingInterrupt, index: int, total: int) -> None:
+        from hilcli.render.questions import question_view
+
         self._stop_spinner()
-        label = Text("? ", style="bold magenta")
-        if total > 1:
-            label.append(f"[{index}/{total}] ", style="magenta")
-        if interrupt.where:
-            label.append(f"{safe_text(interrupt.where)}: ", style="magenta")
-        text = question_text(interrupt.value)
-        if text is not None:
-            label.append(safe_text(text), style="bold")
-            self.console.print(label)
-            return
-        self.console.print(label)
-        self.show_json(interrupt.value)
+        self.console.print(question_view(interrupt, index, total, plain=self.plain))
 
     def show_json(self, value: Any) -> None:
         """A JSON value pretty-printed (highlighted on a terminal)."""
-        try:
-            source = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-        except (TypeError, ValueError, RecursionError):
-            source = repr(value)
-        if len(source) > _JSON_SHOW_LIMIT:
-            source = source[:_JSON_SHOW_LIMIT] + "\n… (truncated)"
-        source = safe_text(source)
+        source = safe_text(bounded_json(value, _JSON_SHOW_LIMIT, indent=2))
         if self.plain:
             self.console.print(Text(source))
         else:
@@ -157,11 +158,7 @@ class RichDisplay:
                     line = Text(f"  {safe_text(str(item.get('id')))}  ", style="dim")
                     value = item.get("value")
                     line.append(
-                        safe_text(
-                            value
-                            if isinstance(value, str)
-                            else json.dumps(value, default=str)[:200]
-                        )
+                        safe_text(value if isinstance(value, str) else bounded_json(value, 200))
                     )
                     self.console.print(line)
             else:
@@ -185,24 +182,49 @@ class JsonDisplay:
     def __init__(self, out: IO[str], err_console: Console) -> None:
         self.out = out
         self.err = err_console
+        self._prefixes: dict[str, str] = {}
+        self._last_flush = 0.0
 
     def _write(self, obj: Mapping[str, Any]) -> None:
-        self.out.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+        self.out.write(json_line(obj) + "\n")
         self.out.flush()
 
     def run_started(self) -> None:
         pass
 
+    def _prefix(self, event: StreamEvent) -> str:
+        """`{"type": MODE, "ns": [...], "data": ` for the event's name, built once per name."""
+        name = event.name
+        prefix = self._prefixes.get(name)
+        if prefix is None:
+            head = json_line({"type": event.mode, "ns": list(event.ns)})
+            prefix = self._prefixes[name] = head[:-1] + ', "data": '
+        return prefix
+
     def event(self, event: StreamEvent) -> None:
-        self._write({"type": event.mode, "ns": list(event.ns), "data": event.data})
+        raw = event.raw
+        if raw is None or "\n" in raw or "\r" in raw:
+            self.out.write(
+                json_line({"type": event.mode, "ns": list(event.ns), "data": event.data})
+            )
+        else:  # the server's own JSON text, already validated by parsing it
+            self.out.write(self._prefix(event) + json_safe(raw) + "}")
+        self.out.write("\n")
+        now = time.monotonic()
+        if event.mode != "messages" or now - self._last_flush >= _TOKEN_FLUSH_INTERVAL:
+            self.out.flush()
+            self._last_flush = now
 
     def run_finished(self) -> None:
-        pass
+        self.out.flush()
 
     def notice(self, message: str) -> None:
         self.err.print(Text(safe_text(message), style="dim"))
 
     def question(self, interrupt: PendingInterrupt, index: int, total: int) -> None:
+        pass
+
+    def bell(self) -> None:
         pass
 
     def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
@@ -213,7 +235,10 @@ class RawDisplay(RichDisplay):
     """Each event as the server sent it: its name, then its JSON data."""
 
     def event(self, event: StreamEvent) -> None:
+        data = event.raw
+        if data is None or "\n" in data:
+            data = json.dumps(event.data, ensure_ascii=False, default=str)
         line = Text(safe_text(event.name), style="bold cyan")
         line.append(" ")
-        line.append(safe_text(json.dumps(event.data, ensure_ascii=False, default=str)))
+        line.append(safe_text(data))
         self.console.print(line, soft_wrap=True)

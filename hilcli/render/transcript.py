@@ -1,38 +1,40 @@
 """The human-readable rendering of a run: node headers, messages, tool calls, errors.
 
-The same class serves the rich terminal and plain output; the `Console` it is given decides
-(colours and cursor movement or none). It only appends to the output, so the cost of
-rendering stays proportional to the stream.
+The same class serves the terminal and plain output; the `Console` it is given decides
+(colours, cursor movement and live streaming, or none). Streamed AI text (`messages` events,
+from the `messages-tuple` stream mode) is shown as it arrives; the `updates` event that repeats
+the finished message is recognised by the message id, so nothing is printed twice. Output is
+only ever appended, so the cost of rendering stays proportional to the stream.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
-from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
 from hilcli.events import INTERRUPT_KEY, StreamEvent
-from hilcli.render.sanitize import safe_text, shorten
+from hilcli.render.sanitize import bounded_json, safe_text, shorten
+from hilcli.render.streaming import LiveMessages, MessageText, PlainMessages
 
-#: Longest compact JSON shown for a state update or tool argument set.
+#: Longest compact JSON shown for a state update, a custom event or tool arguments.
 JSON_LIMIT = 300
 #: Lines of a tool result shown before "N more lines".
 RESULT_LINES = 8
+#: Longest line of a tool result shown.
+RESULT_LINE_LIMIT = 200
+#: Longest message text shown when it arrives whole (streamed text is shown as it comes).
+MESSAGE_LIMIT = 100_000
+#: Modes that say nothing a person needs to see (interrupts are asked by the session).
+QUIET_MODES = frozenset({"values", "metadata", "messages/metadata", "end"})
 
 
 def compact_json(value: Any, limit: int = JSON_LIMIT) -> str:
-    """A one-line JSON rendering of `value`, cut to `limit` characters."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return shorten(safe_text(text), limit)
+    """A one-line JSON rendering of `value`, cut to `limit` characters, made safe."""
+    return safe_text(bounded_json(value, limit))
 
 
 def message_text(message: Mapping[str, Any]) -> str:
@@ -48,12 +50,23 @@ def message_text(message: Mapping[str, Any]) -> str:
             elif isinstance(block, Mapping) and block.get("type") == "text":
                 parts.append(str(block.get("text", "")))
         return "".join(parts)
-    return "" if content is None else compact_json(content)
+    return "" if content is None else bounded_json(content, MESSAGE_LIMIT)
 
 
 def _kind(message: Mapping[str, Any]) -> str:
     kind = str(message.get("type") or message.get("role") or "")
-    return {"AIMessageChunk": "ai", "assistant": "ai", "user": "human"}.get(kind, kind)
+    return {
+        "AIMessageChunk": "ai",
+        "assistant": "ai",
+        "user": "human",
+        "ToolMessageChunk": "tool",
+    }.get(kind, kind)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… ({len(text) - limit:,} more characters)"
 
 
 class TranscriptView:
@@ -61,29 +74,51 @@ class TranscriptView:
 
     def __init__(self, console: Console) -> None:
         self.console = console
-        self._last_header: str | None = None
-        self._shown_messages: set[str] = set()
+        self.plain = not console.is_terminal
+        self.text: MessageText = PlainMessages(console) if self.plain else LiveMessages(console)
+        self._last_header: tuple[str, tuple[str, ...]] | None = None
+        self._text_shown: set[str] = set()
+        self._calls_shown: set[str] = set()
+        self._call_names: dict[str, str] = {}
 
     # -- events ---------------------------------------------------------------------------
 
     def show(self, event: StreamEvent) -> None:
         """Render one event; events that repeat what was shown are skipped."""
-        if event.mode == "updates" and isinstance(event.data, Mapping):
-            for node, update in event.data.items():
-                if node in (INTERRUPT_KEY, "__metadata__"):
-                    continue
-                self._show_update(str(node), update, event.ns)
-        elif event.mode == "custom":
+        mode = event.mode
+        if mode == "messages":
+            self._show_message_event(event)
+        elif mode == "updates":
+            if isinstance(event.data, Mapping):
+                for node, update in event.data.items():
+                    if node not in (INTERRUPT_KEY, "__metadata__"):
+                        self._show_update(str(node), update, event.ns)
+        elif mode == "custom":
             self._header("custom", event.ns)
-            self._print(Text(compact_json(event.data), style="magenta"))
-        elif event.mode == "error":
+            data = event.data
+            shown = safe_text(shorten(data, JSON_LIMIT)) if isinstance(data, str) else None
+            self._print(Text(shown or compact_json(data), style="magenta"))
+        elif mode == "error":
             self.show_error(event.data)
+        elif mode not in QUIET_MODES:
+            self._header(mode, event.ns)
+            self._print(Text(compact_json(event.data), style="dim"))
+
+    @property
+    def live(self) -> bool:
+        """Whether a message is being drawn live (other output must go through `console`)."""
+        return isinstance(self.text, LiveMessages) and bool(self.text.streams)
+
+    def finish(self) -> None:
+        """The run's stream ended: complete any message still streaming."""
+        self.text.finish_all()
+        self._last_header = None
 
     def show_error(self, data: Any) -> None:
         """An `error` event: its type and message."""
         if isinstance(data, Mapping):
-            kind = safe_text(str(data.get("error") or "Error"))
-            message = safe_text(str(data.get("message") or ""))
+            kind = safe_text(shorten(str(data.get("error") or "Error"), 200))
+            message = safe_text(shorten(str(data.get("message") or ""), 2_000))
         else:
             kind, message = "Error", compact_json(data)
         text = Text("✗ ", style="bold red")
@@ -93,17 +128,18 @@ class TranscriptView:
         self._print(text)
 
     def _header(self, node: str, ns: tuple[str, ...]) -> None:
-        label = " › ".join([*(segment.split(":", 1)[0] for segment in ns), node])
-        if label == self._last_header:
+        key = (node, ns)
+        if key == self._last_header:
             return
-        self._last_header = label
-        self._print(Text(f"── {safe_text(label)} ", style="dim"))
+        self._last_header = key
+        label = " › ".join([*(segment.split(":", 1)[0] for segment in ns), node])
+        self._print(Text(f"── {safe_text(shorten(label, 100))}", style="dim"))
 
     def _show_update(self, node: str, update: Any, ns: tuple[str, ...]) -> None:
         if update is None:
             return
-        self._header(node, ns)
         if not isinstance(update, Mapping):
+            self._header(node, ns)
             self._print(Text(compact_json(update), style="dim"))
             return
         others = {}
@@ -112,63 +148,132 @@ class TranscriptView:
                 messages = value if isinstance(value, list) else [value]
                 for message in messages:
                     if isinstance(message, Mapping):
-                        self.show_message(message)
+                        self.show_message(message, node, ns)
             else:
                 others[key] = value
         if others:
+            self._header(node, ns)
             self._print(Text(compact_json(others), style="dim"))
 
     # -- messages -------------------------------------------------------------------------
 
-    def show_message(self, message: Mapping[str, Any]) -> None:
+    def _show_message_event(self, event: StreamEvent) -> None:
+        data = event.data
+        if not isinstance(data, list | tuple) or not data or not isinstance(data[0], Mapping):
+            return
+        chunk = data[0]
+        metadata = data[1] if len(data) > 1 and isinstance(data[1], Mapping) else {}
+        node = str(metadata.get("langgraph_node") or "messages")
+        if chunk.get("type") != "AIMessageChunk":
+            self.show_message(chunk, node, event.ns)
+            return
+        message_id = chunk.get("id")
+        key = message_id if isinstance(message_id, str) else ""
+        if key in self._text_shown:
+            return
+        text = message_text(chunk)
+        if text:
+            self._header(node, event.ns)
+            self.text.feed(key, safe_text(text))
+        if chunk.get("chunk_position") == "last" and self.text.is_streaming(key):
+            self.text.finish(key)
+            self._text_shown.add(key)
+
+    def show_message(
+        self, message: Mapping[str, Any], node: str = "", ns: tuple[str, ...] = ()
+    ) -> None:
         """An AI, tool or other message, once per message id."""
         message_id = message.get("id")
-        if isinstance(message_id, str):
-            if message_id in self._shown_messages:
-                return
-            self._shown_messages.add(message_id)
+        key = message_id if isinstance(message_id, str) else None
         kind = _kind(message)
         if kind == "ai":
-            self._show_ai(message)
-        elif kind == "tool":
+            self._show_ai(message, key, node, ns)
+            return
+        if key is not None:
+            if key in self._text_shown:
+                return
+            self._text_shown.add(key)
+        if node:
+            self._header(node, ns)
+        if kind == "tool":
             self._show_tool_result(message)
         elif kind == "human":
             text = Text("you: ", style="bold cyan")
-            text.append(safe_text(message_text(message)))
+            text.append(safe_text(shorten(message_text(message), MESSAGE_LIMIT)))
             self._print(text)
         else:
-            self._print(Text(safe_text(message_text(message)), style="dim"))
+            self._print(Text(safe_text(shorten(message_text(message), MESSAGE_LIMIT)), style="dim"))
 
-    def _show_ai(self, message: Mapping[str, Any]) -> None:
-        text = message_text(message).strip()
-        if text:
-            self._print(Markdown(safe_text(text), hyperlinks=False))
+    def _show_ai(
+        self, message: Mapping[str, Any], key: str | None, node: str, ns: tuple[str, ...]
+    ) -> None:
+        if key is not None and self.text.is_streaming(key):
+            self.text.finish(key, safe_text(message_text(message)))
+            self._text_shown.add(key)
+        elif key is None or key not in self._text_shown:
+            if key is not None:
+                self._text_shown.add(key)
+            text = message_text(message).strip()
+            if text:
+                if node:
+                    self._header(node, ns)
+                self.text.settle()
+                self.text.show(safe_text(_cut(text, MESSAGE_LIMIT)))
+        if key is not None:
+            if key in self._calls_shown:
+                return
+            self._calls_shown.add(key)
         for call in message.get("tool_calls") or ():
             if isinstance(call, Mapping):
+                if node:
+                    self._header(node, ns)
                 self._print(self._tool_call(call))
 
     def _tool_call(self, call: Mapping[str, Any]) -> RenderableType:
+        name = safe_text(shorten(str(call.get("name") or "?"), 100))
+        if isinstance(call.get("id"), str):
+            self._call_names[call["id"]] = name
         line = Text("→ ", style="yellow")
-        line.append(safe_text(str(call.get("name") or "?")), style="bold yellow")
+        line.append(name, style="bold yellow")
         line.append(" ")
         line.append(compact_json(call.get("args", {})), style="yellow")
         return line
 
     def _show_tool_result(self, message: Mapping[str, Any]) -> None:
-        name = safe_text(str(message.get("name") or "tool"))
-        lines = safe_text(message_text(message)).splitlines() or [""]
-        body = Text("\n".join(shorten(line, 500) for line in lines[:RESULT_LINES]))
+        name = safe_text(shorten(str(message.get("name") or ""), 100))
+        name = name or self._call_names.get(str(message.get("tool_call_id")), "tool")
+        text = message_text(message)
+        head = text[: RESULT_LINES * (RESULT_LINE_LIMIT + 1) * 4]
+        shown = safe_text(head).split("\n")[:RESULT_LINES]
+        body = Text("\n".join(shorten(line, RESULT_LINE_LIMIT) for line in shown))
+        total = text.count("\n") + (0 if text.endswith("\n") else 1)
+        hidden = total - len(shown)
         parts: list[RenderableType] = [body]
-        if len(lines) > RESULT_LINES:
-            parts.append(Text(f"… {len(lines) - RESULT_LINES} more lines", style="dim"))
+        if hidden > 0:
+            parts.append(Text(f"… {hidden:,} more lines", style="dim"))
         style = "red" if message.get("status") == "error" else "green"
         title = Text(f"{name} result", style=style)
         self._print(
-            Padding(
-                Panel(Group(*parts), title=title, title_align="left", border_style=style),
-                (0, 0, 0, 2),
+            Panel(
+                Group(*parts),
+                title=title,
+                title_align="left",
+                border_style=style,
+                expand=False,
             )
         )
 
+    # -- output ---------------------------------------------------------------------------
+
     def _print(self, renderable: RenderableType) -> None:
-        self.console.print(renderable)
+        """Print below everything shown so far; plain lines carry no trailing padding."""
+        self.text.settle()
+        if not self.plain:
+            self.console.print(renderable)
+            return
+        with self.console.capture() as capture:
+            self.console.print(renderable)
+        lines = capture.get().split("\n")
+        file = self.console.file
+        file.write("\n".join(line.rstrip() for line in lines))
+        file.flush()

@@ -11,7 +11,8 @@ What the model answers depends on the last human message:
   or Rich markup comes back as model output).
 
 An input key `payload` (any JSON) is copied into the state by the node `payload` first, so a
-large or deeply nested value shows up in an `updates` event.
+large or deeply nested value shows up in an `updates` event; `big: N` makes that payload a
+string of N characters, `deep: N` a value nested N levels deep (both built by the server).
 """
 
 import re
@@ -35,6 +36,8 @@ _TOKEN = re.compile(r"\s*\S+")
 
 class TokensState(MessagesState, total=False):
     payload: Any
+    big: int
+    deep: int
 
 
 def _block(index: int) -> str:
@@ -83,7 +86,14 @@ model = ScriptedChatModel(reply=script).bind_tools([lines])
 
 
 def copy_payload(state: TokensState) -> dict[str, Any]:
-    return {"payload": state.get("payload")}
+    payload = state.get("payload")
+    if state.get("big"):
+        payload = "x" * int(state["big"])
+    if state.get("deep"):
+        payload = "bottom"
+        for _ in range(int(state["deep"])):
+            payload = {"k": payload}
+    return {"payload": payload}
 
 
 def call_model(state: TokensState) -> dict[str, list[BaseMessage]]:
@@ -91,7 +101,8 @@ def call_model(state: TokensState) -> dict[str, list[BaseMessage]]:
 
 
 def after_start(state: TokensState) -> str:
-    return "payload" if state.get("payload") is not None else "agent"
+    wanted = state.get("payload") is not None or state.get("big") or state.get("deep")
+    return "payload" if wanted else "agent"
 
 
 def after_model(state: TokensState) -> str:

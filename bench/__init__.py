@@ -1,0 +1,1 @@
+"""Benchmarks of hil: start-up and stream rendering (`make bench`)."""

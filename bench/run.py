@@ -1,0 +1,39 @@
+"""Run every benchmark and print the ratios: `make bench` (or `.venv/bin/python bench/run.py`).
+
+    bench/run.py                 # start-up and streaming, default repetitions
+    bench/run.py --quick         # fewer repetitions
+    bench/run.py --only stream   # or: --only startup
+
+The token streams are recorded from the real server the first time (bench/record.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import startup, streams  # noqa: E402
+
+
+def main() -> None:
+    """Parse the options, run the chosen benchmarks, print their tables."""
+    parser = argparse.ArgumentParser(description="hil benchmarks")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--only", choices=("startup", "stream"), help="run one benchmark")
+    args = parser.parse_args()
+    print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
+    if args.only in (None, "startup"):
+        print("\n== start-up: wall time of --help (median of subprocess runs)")
+        print("\n".join(startup.report(startup.measure(5 if args.quick else 15))))
+    if args.only in (None, "stream"):
+        repetitions = 3 if args.quick else 7
+        print(f"\n== streaming: client CPU time to read a recorded stream (best of {repetitions})")
+        print("\n".join(streams.report(streams.measure(repetitions))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Asking an interrupt at the terminal: text, JSON, forms and tool-call reviews.
+
+The question itself is drawn by the display (render/questions.py) before these prompts run;
+here are only the prompts, read through a `LineReader`. A value that does not fit is asked
+again with the reason on the line above the prompt, and what was typed is offered for
+editing. At a choice prompt the choice's name, or a prefix only it has (usually its first
+letter), selects it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hilcli.events import PendingInterrupt
+from hilcli.forms import (
+    MISSING,
+    FieldProblem,
+    FormField,
+    choice_problem,
+    form_fields,
+    form_value,
+    pick_choice,
+)
+from hilcli.interrupts import (
+    Decision,
+    FormQuestion,
+    JsonQuestion,
+    ReviewRequest,
+    TextQuestion,
+    ToolCallReview,
+    answer_from_text,
+    answer_problem,
+    classify,
+    edited_args_problem,
+    review_answer,
+)
+from hilcli.prompts.editor import EditorFailed, configured_editor, edit_text
+from hilcli.prompts.reader import LineReader
+from hilcli.render.sanitize import safe_text
+
+
+def with_problem(prompt: str, problem: str | None) -> str:
+    """`prompt`, preceded by a `! reason` line when the last answer was refused."""
+    return prompt if problem is None else f"! {safe_text(problem)}\n{prompt}"
+
+
+def draft_text(draft: Any) -> str:
+    """An earlier answer as text to edit (a string as is, anything else as JSON)."""
+    if draft is None:
+        return ""
+    return draft if isinstance(draft, str) else json.dumps(draft, ensure_ascii=False)
+
+
+def choose(
+    reader: LineReader, prompt: str, choices: Sequence[str], default: str | None = None
+) -> str:
+    """Ask until the answer names one of `choices` (or a prefix only it has)."""
+    problem: str | None = None
+    while True:
+        typed = reader.read(with_problem(prompt, problem)).strip()
+        if not typed and default is not None:
+            return default
+        picked = pick_choice(choices, typed)
+        if picked is not None:
+            return picked
+        problem = choice_problem(choices, typed)
+
+
+class InterruptAsker:
+    """Asks one pending interrupt through a line reader and returns its resume value."""
+
+    def __init__(self, reader: LineReader, editor: str | None = None) -> None:
+        self.reader = reader
+        self.editor = editor if editor is not None else configured_editor()
+
+    def ask(self, interrupt: PendingInterrupt, draft: Any = None) -> Any:
+        """The answer to `interrupt`; `draft` (an unsent earlier answer) is offered to edit."""
+        question = classify(interrupt)
+        if isinstance(question, ReviewRequest):
+            return self.review(question)
+        if isinstance(question, FormQuestion):
+            return self.form(question, draft)
+        return self.free(question, draft)
+
+    # -- free text and JSON ------------------------------------------------------------------
+
+    def free(self, question: TextQuestion | JsonQuestion, draft: Any) -> Any:
+        """One line; sent as JSON when it parses (for non-string questions)."""
+        interrupt = question.interrupt
+        problem: str | None = None
+        text = draft_text(draft)
+        while True:
+            text = self.reader.read(with_problem("answer> ", problem), default=text)
+            value = answer_from_text(interrupt, text)
+            problem = answer_problem(interrupt, value)
+            if problem is None:
+                return value
+
+    # -- forms -------------------------------------------------------------------------------
+
+    def form(self, question: FormQuestion, draft: Any) -> dict[str, Any]:
+        """One prompt per property; the whole answer is checked before it is returned."""
+        fields = form_fields(question.schema)
+        previous: Mapping[str, Any] = draft if isinstance(draft, Mapping) else {}
+        problem: str | None = None
+        while True:
+            values = {f.name: self.field(f, previous.get(f.name, MISSING)) for f in fields}
+            answer = form_value(values)
+            problem = answer_problem(question.interrupt, answer)
+            if problem is None:
+                return answer
+            self.reader.read(with_problem("(Enter to fill in the form again) ", problem))
+            previous = answer
+
+    def field(self, field: FormField, previous: Any = MISSING) -> Any:
+        """Ask one field until its value fits; Enter on an empty line takes the default.
+
+        A refused JSON value (object, array) is offered again for editing.
+        """
+        text = field.text_of(previous)
+        problem: str | None = None
+        while True:
+            text = self.reader.read(with_problem(field_prompt(field), problem), default=text)
+            try:
+                return field.parse(text)
+            except FieldProblem as exc:
+                problem = str(exc)
+                if field.kind not in ("object", "array", "json"):
+                    text = ""  # short values are quicker to retype than to fix
+
+    # -- tool-call reviews -------------------------------------------------------------------
+
+    def review(self, request: ReviewRequest) -> Any:
+        """A decision for each tool call, in order; then the request's resume value."""
+        count = len(request.reviews)
+        decisions = [
+            self.decision(review, number, count)
+            for number, review in enumerate(request.reviews, start=1)
+        ]
+        return review_answer(request, decisions)
+
+    def decision(self, review: ToolCallReview, number: int = 1, count: int = 1) -> Decision:
+        """Ask what to do with one tool call; `edit`, `reject`, `respond` ask for more."""
+        place = f"[{number}/{count}] " if count > 1 else ""
+        base = f"{place}{safe_text(review.name)}: {' / '.join(review.decisions)}? "
+        prompt = base
+        edited_text: str | None = None
+        while True:
+            kind = choose(self.reader, prompt, review.decisions)
+            if kind == "edit":
+                args, edited_text, problem = self.edit_args(review, edited_text)
+                if args is not None:
+                    return Decision("edit", args=args)
+                prompt = with_problem(base, problem)
+                continue
+            if kind == "reject":
+                message = self.reader.read("reason (optional)> ").strip()
+                return Decision("reject", message=message or None)
+            if kind == "respond":
+                return Decision("respond", message=self.required_text("message> "))
+            return Decision(kind)
+
+    def required_text(self, prompt: str) -> str:
+        """A line that must not be empty."""
+        problem: str | None = None
+        while True:
+            text = self.reader.read(with_problem(prompt, problem)).strip()
+            if text:
+                return text
+            problem = "A message is required."
+
+    def edit_args(
+        self, review: ToolCallReview, start: str | None
+    ) -> tuple[dict[str, Any] | None, str | None, str | None]:
+        """New arguments, as JSON: in `$EDITOR` when set, else inline (Esc Enter ends).
+
+        Returns the arguments (None when they cannot be used), the text typed, and why
+        it cannot be used. Inline editing re-asks until the text fits (emptying it goes back
+        to the choice); an editor session that does not fit goes back to the choice, and the
+        next edit starts from it.
+        """
+        text = start if start is not None else json.dumps(dict(review.args), indent=2)
+        if self.editor and self.reader.interactive:
+            try:
+                text = edit_text(text, self.editor)
+            except EditorFailed as exc:
+                return None, text, f"Editor failed: {exc}."
+            args, problem = parse_args(review, text)
+            return args, text, problem
+        problem = None
+        hint = "arguments (JSON)> "
+        if self.reader.interactive:
+            hint = "arguments (JSON; Esc then Enter to send)> "
+        while True:
+            text = self.reader.read(with_problem(hint, problem), default=text, multiline=True)
+            if not text.strip():
+                return None, start, None  # emptied: back to the choice
+            args, problem = parse_args(review, text)
+            if args is not None:
+                return args, text, None
+
+
+def parse_args(review: ToolCallReview, text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """Edited arguments from JSON text, checked against the tool's schema when known."""
+    try:
+        args = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+    problem = edited_args_problem(review, args)
+    if problem is not None:
+        return None, f"The arguments do not fit {safe_text(review.name)}: {safe_text(problem)}"
+    return dict(args), None
+
+
+def field_prompt(field: FormField) -> str:
+    """The prompt of one form field: its name, expected type, default and description."""
+    detail = field.type_label
+    if field.has_default:
+        detail += f", default {field.text_of(field.default) or json.dumps(field.default)}"
+    elif field.required:
+        detail += ", required"
+    else:
+        detail += ", optional"
+    about = f"  {field.description}\n" if field.description else ""
+    return safe_text(f"{about}{field.name} ({detail})> ")

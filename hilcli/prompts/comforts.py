@@ -1,0 +1,55 @@
+"""The REPL prompt's comforts: slash-command completion, key bindings, continuation lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.filters import Condition, is_searching
+from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.search import accept_search
+
+
+class SlashCompleter(Completer):
+    """Completes the slash command at the start of the line, with what each one does."""
+
+    def __init__(self, commands: Iterable[tuple[str, str]] = ()) -> None:
+        self.commands = list(commands)
+
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterable[Completion]:
+        text = document.text_before_cursor
+        if not text.startswith("/") or any(ch.isspace() for ch in text):
+            return
+        for name, about in self.commands:
+            if name.startswith(text):
+                yield Completion(name, start_position=-len(text), display_meta=about)
+
+
+def key_bindings(enter_sends: Callable[[], bool]) -> KeyBindings:
+    """Enter sends and Alt-Enter / Esc-Enter add a line, while `enter_sends()` is true."""
+    bindings = KeyBindings()
+    sends = Condition(enter_sends)
+
+    @bindings.add("enter", filter=sends & ~is_searching)
+    def _send(event: KeyPressEvent) -> None:
+        event.current_buffer.validate_and_handle()
+
+    @bindings.add("escape", "enter", filter=sends & ~is_searching)
+    def _new_line(event: KeyPressEvent) -> None:
+        event.current_buffer.insert_text("\n")
+
+    @bindings.add("enter", filter=sends & is_searching)
+    def _take_found(event: KeyPressEvent) -> None:
+        accept_search()
+        event.app.current_buffer.validate_and_handle()
+
+    return bindings
+
+
+def continuation(width: int, line_number: int, wrap_count: int) -> StyleAndTextTuples:
+    """The prompt of a continuation line: dots as wide as the first line's prompt."""
+    return [("class:continuation", "." * max(0, width - 1) + " ")]

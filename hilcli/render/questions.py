@@ -1,0 +1,154 @@
+"""What an interrupt asks, drawn for a person: questions, forms and tool-call review cards.
+
+Everything shown here came from the server, so it goes through `safe_text` into `Text`
+(never markup). Plain mode (no colours) draws the same content without boxes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.text import Text
+
+from hilcli.events import PendingInterrupt
+from hilcli.forms import form_fields
+from hilcli.interrupts import (
+    FormQuestion,
+    JsonQuestion,
+    Question,
+    ReviewRequest,
+    TextQuestion,
+    ToolCallReview,
+    classify,
+)
+from hilcli.render.sanitize import safe_text
+
+#: Longest JSON source shown for a value before it is cut.
+JSON_SHOW_LIMIT = 20_000
+
+
+def json_source(value: Any, limit: int = JSON_SHOW_LIMIT) -> str:
+    """`value` as indented JSON text, made safe and cut to `limit` characters."""
+    try:
+        source = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        source = repr(value)
+    if len(source) > limit:
+        source = source[:limit] + "\n… (truncated)"
+    return safe_text(source)
+
+
+def json_view(value: Any, *, plain: bool) -> RenderableType:
+    """A JSON value, pretty-printed (syntax-highlighted unless `plain`)."""
+    source = json_source(value)
+    if plain:
+        return Text(source)
+    return Syntax(source, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+
+
+def question_label(interrupt: PendingInterrupt, index: int, total: int) -> Text:
+    """The `? [1/2] node: ` lead of a question line."""
+    label = Text("? ", style="bold magenta")
+    if total > 1:
+        label.append(f"[{index}/{total}] ", style="magenta")
+    if interrupt.where:
+        label.append(f"{safe_text(interrupt.where)}: ", style="magenta")
+    return label
+
+
+def _short_description(review: ToolCallReview) -> str | None:
+    """The description without the middleware's default `Tool: …/Args: …` tail (shown anyway)."""
+    text = review.description
+    if text is None:
+        return None
+    cut = text.find(f"\n\nTool: {review.name}\nArgs: ")
+    if cut >= 0:
+        text = text[:cut]
+    return text.strip() or None
+
+
+def decisions_line(review: ToolCallReview) -> Text:
+    """The decisions a review allows, e.g. `approve · edit · reject · respond`."""
+    line = Text("allowed: ", style="dim")
+    for position, decision in enumerate(review.decisions):
+        if position:
+            line.append(" · ", style="dim")
+        line.append(decision, style="bold")
+    return line
+
+
+def review_card(review: ToolCallReview, number: int, count: int, *, plain: bool) -> RenderableType:
+    """One tool call: name, description, arguments as JSON, the allowed decisions."""
+    title = Text()
+    if count > 1:
+        title.append(f"[{number}/{count}] ")
+    title.append(safe_text(review.name), style="bold cyan")
+    parts: list[RenderableType] = []
+    description = _short_description(review)
+    if description:
+        parts.append(Text(safe_text(description), style="italic"))
+    parts.append(json_view(dict(review.args), plain=plain))
+    parts.append(decisions_line(review))
+    if plain:
+        heading = Text("── tool call ")
+        heading.append_text(title)
+        heading.append(" ──")
+        return Group(heading, *parts)
+    return Panel(
+        Group(*parts),
+        title=title,
+        title_align="left",
+        box=box.ROUNDED,
+        border_style="cyan",
+        expand=False,
+    )
+
+
+def _review_view(request: ReviewRequest, label: Text, *, plain: bool) -> RenderableType:
+    count = len(request.reviews)
+    label.append(
+        "review this tool call" if count == 1 else f"review these {count} tool calls",
+        style="bold",
+    )
+    cards = [review_card(r, n, count, plain=plain) for n, r in enumerate(request.reviews, 1)]
+    return Group(label, *cards)
+
+
+def _form_view(question: FormQuestion, label: Text, *, plain: bool) -> RenderableType:
+    parts: list[RenderableType] = []
+    if question.text is not None:
+        label.append(safe_text(question.text), style="bold")
+        parts.append(label)
+    else:
+        parts.extend([label, json_view(question.interrupt.value, plain=plain)])
+    fields = form_fields(question.schema)
+    title = question.schema.get("title")
+    heading = Text("  form", style="dim")
+    if isinstance(title, str) and title:
+        heading = Text(f"  {safe_text(title)}", style="bold")
+    names = ", ".join(safe_text(f.name) for f in fields)
+    heading.append(f" — {len(fields)} field{'s' if len(fields) != 1 else ''}: {names}", style="dim")
+    parts.append(heading)
+    return Group(*parts)
+
+
+def question_view(
+    interrupt: PendingInterrupt, index: int = 1, total: int = 1, *, plain: bool = False
+) -> RenderableType:
+    """What `interrupt` asks, labelled with its place (`[1/2]`) and its node."""
+    question: Question = classify(interrupt)
+    label = question_label(interrupt, index, total)
+    if isinstance(question, TextQuestion):
+        label.append(safe_text(question.text), style="bold")
+        return label
+    if isinstance(question, ReviewRequest):
+        return _review_view(question, label, plain=plain)
+    if isinstance(question, FormQuestion):
+        return _form_view(question, label, plain=plain)
+    assert isinstance(question, JsonQuestion)
+    return Group(label, json_view(question.value, plain=plain))

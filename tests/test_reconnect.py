@@ -1,0 +1,130 @@
+"""Dropped connections, against the real server through a fault-injecting proxy.
+
+A run of `many_events` is streamed by `hil run` while `tests/proxy.py` cuts the connection
+at chosen and at random byte offsets (also cutting the rejoins); every time, the rendered
+transcript and the `--json` output must equal those of the uncut run: no event lost, none
+repeated.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+from hilcli.cli import main
+from tests.proxy import FaultProxy
+
+RUN_INPUT = json.dumps({"count": 40, "delay": 0.005})
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}")
+
+#: Where to cut, as fractions of the uncut stream's length: single cuts spread over the head,
+#: the first events, the middle and the end, and chains of cuts that also cut the rejoins.
+CHOSEN_CUTS: list[list[float]] = [
+    [f] for f in (0.04, 0.08, 0.12, 0.18, 0.25, 0.32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.88, 0.95, 0.99)
+] + [[0.2, 0.1], [0.5, 0.3, 0.1], [0.7, 0.05], [0.1, 0.1, 0.1, 0.1], [0.9, 0.6, 0.3]]
+
+
+def _normalised(text: str) -> str:
+    """The output with ids (thread, run, messages) numbered in order of appearance."""
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        return seen.setdefault(match.group(0), f"<id{len(seen)}>")
+
+    return UUID.sub(number, text)
+
+
+def _hil_run(url: str, *extra: str) -> tuple[int, str, str]:
+    """`hil run` in this process, its stdout and stderr captured (plain: not a terminal)."""
+    args = ["run", "--url", url, "-a", "many_events", "--input-json", RUN_INPUT]
+    args += ["--stream-mode", "custom", *extra]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        main(args)
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def baseline(server_url: str) -> dict[str, str]:
+    """Uncut outputs, text and JSON, through a proxy that only forwards."""
+    outputs = {}
+    with FaultProxy(server_url) as proxy:
+        for mode, extra in (("text", ()), ("json", ("--json",))):
+            code, out, err = _hil_run(proxy.url, *extra)
+            assert code == 0, err
+            outputs[mode] = _normalised(out)
+    # Each run has its stream, then a short catch-up rejoin once the run has ended.
+    assert len(proxy.stream_sizes) == 4
+    outputs["size"] = str(proxy.stream_sizes[0])
+    assert "Emitted 40 events." in outputs["text"]
+    assert outputs["json"].count('"type": "custom"') == 40
+    return outputs
+
+
+def _check_cut(
+    server_url: str, baseline: dict[str, str], fractions: list[float], *, clean: bool = False
+) -> None:
+    cuts = [int(f * int(baseline["size"])) for f in fractions]
+    for mode, extra in (("text", ()), ("json", ("--json",))):
+        if clean:
+            proxy = FaultProxy(server_url, clean_cuts=cuts)
+        else:
+            proxy = FaultProxy(server_url, cuts=cuts)
+        with proxy:
+            code, out, err = _hil_run(proxy.url, *extra)
+        assert code == 0, err
+        assert proxy.cuts_made >= 1, "the proxy did not cut the stream"
+        if not clean:
+            assert "reconnecting" in err
+        assert "Traceback" not in err
+        assert _normalised(out) == baseline[mode], f"{mode} output differs after cuts {cuts}"
+
+
+@pytest.mark.parametrize("cuts", CHOSEN_CUTS, ids=lambda cuts: "-".join(map(str, cuts)))
+def test_chosen_cut_points_lose_and_repeat_nothing(
+    server_url: str, baseline: dict[str, str], cuts: list[float]
+) -> None:
+    _check_cut(server_url, baseline, cuts)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_cut_points_lose_and_repeat_nothing(
+    server_url: str, baseline: dict[str, str], seed: int
+) -> None:
+    for mode, extra in (("text", ()), ("json", ("--json",))):
+        size = int(baseline["size"])
+        with FaultProxy(server_url, random_cuts=3, random_range=(1, size), seed=seed) as proxy:
+            code, out, err = _hil_run(proxy.url, *extra)
+        assert code == 0, err
+        assert proxy.cuts_made >= 1
+        assert _normalised(out) == baseline[mode]
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.3, 0.6, 0.95])
+def test_clean_early_close_is_rejoined_or_caught_up(
+    server_url: str, baseline: dict[str, str], cut: float
+) -> None:
+    """The body ends properly but early: rejoined while the run goes on, else caught up."""
+    _check_cut(server_url, baseline, [cut], clean=True)
+
+
+def test_cut_before_the_answer_head_finds_the_run_by_its_tag(
+    server_url: str, baseline: dict[str, str]
+) -> None:
+    """The request reached the server but no byte came back: the run is found and rejoined."""
+    _check_cut(server_url, baseline, [0])
+
+
+def test_gives_up_after_bounded_attempts_and_says_how_to_rejoin(server_url: str) -> None:
+    with FaultProxy(server_url, cuts=[600] + [0] * 20) as proxy:
+        code, out, err = _hil_run(proxy.url)
+    assert code == 5
+    assert "could not rejoin" in err
+    assert "hil attach" in err
+    assert "Traceback" not in err
+    assert proxy.streams_seen == 1 + 5  # the first stream and MAX_RECONNECTS rejoins
