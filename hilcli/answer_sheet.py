@@ -102,7 +102,9 @@ class AnswerSheet:
             value = form_answer_from_json(question, value)
         problem = answer_problem(interrupt, value)
         if problem is not None:
-            raise ConfigError(f"{rule.where}: {rule.label}: its answer does not fit the question: {problem}")
+            raise ConfigError(
+                f"{rule.where}: {rule.label}: its answer does not fit the question: {problem}"
+            )
         return AutoAnswer(value, _shown(value), rule.label)
 
     def _decide(self, first: AnswerRule, request: ReviewRequest) -> AutoAnswer | None:
@@ -116,25 +118,29 @@ class AnswerSheet:
                 return None
             if rule.answer.decision is None:
                 raise ConfigError(
-                    f"{rule.label}: {review.name} is a tool call to review; "
+                    f"{rule.where}: {rule.label}: {review.name} is a tool call to review; "
                     "answer it with a `decision`"
                 )
             decision = _decision_for(request, review, rule.answer.decision)
             if decision.type not in review.decisions:
                 raise ConfigError(
-                    f"{rule.label}: {decision.type} is not allowed for {review.name} "
+                    f"{rule.where}: {rule.label}: {decision.type} is not allowed for {review.name} "
                     f"(allowed: {', '.join(review.decisions)})"
                 )
             problem = edited_args_problem(review, decision.args) if decision.args else None
             if decision.type == "edit" and problem is not None:
-                raise ConfigError(f"{rule.where}: {rule.label}: the edited arguments do not fit: {problem}")
+                raise ConfigError(
+                    f"{rule.where}: {rule.label}: the edited arguments do not fit: {problem}"
+                )
             decisions.append(decision)
             labels.append(rule.label)
             shown.append(_shown_decision(review, decision, rule.answer.decision))
         value = review_answer(request, decisions)
         problem = answer_problem(interrupt, value)
         if problem is not None:
-            raise ConfigError(f"{first.where}: {first.label}: its decision does not fit the request: {problem}")
+            raise ConfigError(
+                f"{first.where}: {first.label}: its decision does not fit the request: {problem}"
+            )
         return AutoAnswer(value, "; ".join(shown), ", ".join(dict.fromkeys(labels)))
 
     def _from_text(self, text: str, interrupt: PendingInterrupt) -> AutoAnswer:

@@ -83,7 +83,12 @@ def _status_error(response: httpx.Response, what: str) -> HilError:
             hint="Check --api-key / HIL_API_KEY (sent as x-api-key).",
         )
     if status == 404:
-        return NotFound(f"Not found: {what}{shown}", status, detail)
+        return NotFound(
+            f"{detail.rstrip('.')} (404)." if detail else f"Not found: {what} (404).",
+            status,
+            detail,
+            hint="`hil threads` lists the threads." if what.startswith("thread") else None,
+        )
     if status == 409:
         return ThreadBusy(
             detail or "The thread is already running a task.",

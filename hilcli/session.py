@@ -293,7 +293,9 @@ class Session:
             time.sleep(poll)  # poll
 
     def _reconnecting(self, attempt: int, delay: float) -> None:
-        self.terminal.notice(f"Connection lost; reconnecting (attempt {attempt}) in {delay:.1f}s…")
+        """One quiet line per outage; later attempts of the same outage stay silent."""
+        if attempt == 1:
+            self.terminal.notice("Connection lost; reconnecting…")
 
     def _watch(self, stream: RunStream) -> RunOutcome:
         """Show a run's events until its stream ends; Ctrl-C cancels or detaches."""

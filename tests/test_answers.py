@@ -105,6 +105,7 @@ def value_of(answers: AnswerSheet, interrupt: PendingInterrupt) -> Any:
             r"rule 1: `question` is not a valid regular expression",
         ),
         ('[[rule]]\nkey = "a..b"\ntext = "a"\n', r"rule 1: `key`: cannot read the key path"),
+        ('[[rule]]\nkey = "a[0]b"\ntext = "a"\n', r"rule 1: `key`: cannot read the key path"),
         (
             '[[rule]]\ndecision = "maybe"\n',
             r"`decision` must be one of approve, reject, respond, edit",
@@ -245,7 +246,7 @@ def test_batched_review_with_an_undecided_action_is_not_answered() -> None:
 
 def test_a_decision_the_review_does_not_allow_is_refused() -> None:
     answers = sheet('[[rule]]\ntool = "delete_file"\ndecision = "respond"\nmessage = "no"\n')
-    with pytest.raises(ConfigError, match=r"rule 1: respond is not allowed for delete_file"):
+    with pytest.raises(ConfigError, match=r"rules.toml:1: rule 1: respond is not allowed for"):
         AnswerSheet(answers.rules + parse_rules('[[rule]]\ndecision = "approve"\n')).answer(
             pending(BATCHED)
         )

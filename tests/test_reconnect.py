@@ -57,6 +57,7 @@ def baseline(server_url: str) -> dict[str, str]:
         for mode, extra in (("text", ()), ("json", ("--json",))):
             code, out, err = _hil_run(proxy.url, *extra)
             assert code == 0, err
+            assert "reconnecting" not in err
             outputs[mode] = _normalised(out)
     # Each run has its stream, then a short catch-up rejoin once the run has ended.
     assert len(proxy.stream_sizes) == 4
