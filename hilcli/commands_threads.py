@@ -18,7 +18,7 @@ def _print_json(document: Any) -> None:
 
 def threads_command(opts: CommonOptions, status: str | None, limit: int) -> None:
     """`hil threads`: threads newest first, with the first pending question."""
-    from hilcli.render.tables import threads_table
+    from hilcli.render.tables import print_threads
     from hilcli.threads import summarize
 
     settings = _settings(opts)
@@ -32,7 +32,7 @@ def threads_command(opts: CommonOptions, status: str | None, limit: int) -> None
     if not rows:
         console.print("No threads" + (f" with status {status}." if status else "."))
         return
-    console.print(threads_table(rows, width=console.width))
+    print_threads(console, rows)
 
 
 def show_command(opts: CommonOptions, thread_id: str) -> None:
@@ -74,7 +74,7 @@ def show_command(opts: CommonOptions, thread_id: str) -> None:
 def inbox_command(opts: CommonOptions) -> None:
     """`hil inbox`: the threads waiting for input; pick one, answer it, watch it finish."""
     from hilcli.inbox import Inbox, waiting_threads
-    from hilcli.render.tables import ThreadView, console_of, threads_table
+    from hilcli.render.tables import ThreadView, console_of, print_threads
 
     settings = _settings(opts)
     assistant = settings.assistant if settings.sources.get("assistant") == "flag" else None
@@ -93,7 +93,7 @@ def inbox_command(opts: CommonOptions) -> None:
             reader,
             display,
             ThreadView(console),
-            lambda rows: console.print(threads_table(rows, width=console.width, numbered=True)),
+            lambda rows: print_threads(console, rows, numbered=True),
             assistant,
         ).loop()
 

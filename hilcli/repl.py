@@ -18,7 +18,7 @@ from hilcli.errors import (
     ServerUnreachable,
     ThreadBusy,
 )
-from hilcli.render.tables import ThreadView, console_of, threads_table
+from hilcli.render.tables import ThreadView, console_of, print_threads
 from hilcli.session import RunOutcome, Session
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class Repl:
         if not rows:
             self.display.notice("No threads yet.")
         elif console is not None:
-            console.print(threads_table(rows, width=console.width))
+            print_threads(console, rows)
         else:
             for row in rows:
                 self.display.notice(f"{row.thread_id}  {row.status}  {row.question}")

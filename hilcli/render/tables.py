@@ -73,6 +73,14 @@ def threads_table(
     return table
 
 
+def print_threads(
+    console: Console, rows: Sequence[ThreadSummary], *, numbered: bool = False
+) -> None:
+    """Print the threads table: fitted to a terminal, whole (nothing cut) in a pipe."""
+    width = console.width if console.is_terminal else 100_000
+    console.print(threads_table(rows, width=width, numbered=numbered), width=width)
+
+
 class ThreadView:
     """Prints one thread: status, latest messages or values, pending interrupts."""
 
