@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from httpx_sse import EventSource
 
 from hilcli import __version__
 from hilcli.errors import (
@@ -35,7 +36,6 @@ from hilcli.errors import (
     ThreadBusy,
 )
 from hilcli.events import StreamEvent, parse_event
-from hilcli.sse import SseDecoder, SseRecord
 
 _log = logging.getLogger("hilcli.protocol")
 
@@ -123,6 +123,15 @@ KNOWN_MODES = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class SseRecord:
+    """One server-sent event: its name (`message` when none was given), data and last id."""
+
+    event: str
+    data: str
+    id: str | None
+
+
 @dataclass
 class StreamCursor:
     """How far a resumable stream was delivered, so a rejoin neither repeats nor skips.
@@ -188,6 +197,20 @@ class _Connection:
         return True
 
 
+def sse_records(response: httpx.Response) -> Iterator[SseRecord]:
+    """The server-sent events of a response (read with httpx-sse), heartbeats left out."""
+    ctype = response.headers.get("content-type", "")
+    if "text/event-stream" not in ctype.partition(";")[0]:
+        raise ProtocolError(
+            f"The server did not answer with an event stream (content-type: {ctype or 'none'}).",
+            hint="Is --url the address of a LangGraph Agent Server?",
+        )
+    for sse in EventSource(response).iter_sse():
+        if not sse.data and sse.event == "message":
+            continue  # a heartbeat comment block: httpx-sse dispatches it once ids exist
+        yield SseRecord(sse.event, sse.data, sse.id or None)
+
+
 class RunStream:
     """The events of one run; a dropped connection is rejoined where it stopped.
 
@@ -233,19 +256,6 @@ class RunStream:
         if len(parts) >= 4 and parts[-2] == "runs":
             self.run_id = parts[-1]
 
-    def _records(self, response: httpx.Response) -> Iterator[SseRecord]:
-        ctype = response.headers.get("content-type", "")
-        if "text/event-stream" not in ctype.partition(";")[0]:
-            raise ProtocolError(
-                "The server did not answer with an event stream "
-                f"(content-type: {ctype or 'none'}).",
-                hint="Is --url the address of a LangGraph Agent Server?",
-            )
-        decoder = SseDecoder()
-        for chunk in response.iter_bytes():
-            yield from decoder.feed(chunk)
-        yield from decoder.close()
-
     def _events(self, response: httpx.Response, rejoined: bool = False) -> Iterator[StreamEvent]:
         connection = _Connection(self.cursor, rejoined)
         if rejoined and not self._metadata_seen and self.run_id is not None:
@@ -253,7 +263,7 @@ class RunStream:
             self._metadata_seen = True
             text = json.dumps({"run_id": self.run_id, "attempt": 1}, separators=(",", ":"))
             yield parse_event("metadata", text)
-        for record in self._records(response):
+        for record in sse_records(response):
             if not connection.is_new(record):
                 _log.debug("skipped a repeated event %s (id %s)", record.event, record.id)
                 continue
