@@ -77,7 +77,8 @@ def print_threads(
     console: Console, rows: Sequence[ThreadSummary], *, numbered: bool = False
 ) -> None:
     """Print the threads table: fitted to a terminal, whole (nothing cut) in a pipe."""
-    width = console.width if console.is_terminal else 100_000
+    on_terminal = console.is_terminal or console.file.isatty()  # NO_COLOR still has a width
+    width = console.width if on_terminal else 100_000
     console.print(threads_table(rows, width=width, numbered=numbered), width=width)
 
 
