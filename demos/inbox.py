@@ -51,7 +51,7 @@ def play(
     typist = spawn(["inbox", "--url", url, "-a", "approval"], env, pace=pace, watcher=watcher)
     typist.wait_for("inbox>")
     row = re.search(rf"^\s*(\d+)\s+{re.escape(thread_id)}", typist.screen, re.M)
-    assert row is not None, f"thread {thread_id} is not in the inbox"
+    assert row is not None, f"thread {thread_id} is not in the inbox:\n{typist.screen}"
     typist.pause(2)
     typist.enter(row.group(1))
     typist.wait_for(re.escape(REQUEST))

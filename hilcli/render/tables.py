@@ -46,9 +46,9 @@ def threads_table(
 ) -> Table:
     """Threads, newest first: id, status, updated, assistant, first pending question.
 
-    The question is cut to what `width` leaves, so every other column stays whole.
+    The number and the id are never cut; the question takes what `width` leaves, then the
+    assistant and the time give way on a narrow terminal.
     """
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     lines = []
     for number, row in enumerate(rows, start=1):
         cells = [
@@ -64,10 +64,23 @@ def threads_table(
     widths = [len(header) for header in headers]
     for cells, _ in lines:
         widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
-    room = max(12, width - sum(widths) - 3 * len(widths))  # padding and a separator each
-    for header in headers:
-        table.add_column(header, no_wrap=True, justify="right" if header == "#" else "left")
-    table.add_column("question", no_wrap=True)
+    gaps = 3 * len(headers)  # padding and an (invisible) separator per column
+    for shrinkable in (len(headers) - 1, len(headers) - 2):  # assistant, then updated
+        spare = width - sum(widths) - gaps - 12
+        if spare < 0:
+            widths[shrinkable] = max(1, widths[shrinkable] + spare)
+    room = max(1, width - sum(widths) - gaps)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for header, column_width in zip(headers, widths, strict=True):
+        table.add_column(
+            header,
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=column_width,
+            max_width=column_width,
+            justify="right" if header == "#" else "left",
+        )
+    table.add_column("question", no_wrap=True, overflow="ellipsis")
     for cells, question in lines:
         table.add_row(*cells, _cell(shorten(question, room), "bold"))
     return table
