@@ -90,9 +90,14 @@ def print_threads(
     console: Console, rows: Sequence[ThreadSummary], *, numbered: bool = False
 ) -> None:
     """Print the threads table: fitted to a terminal, whole (nothing cut) in a pipe."""
-    on_terminal = console.is_terminal or console.file.isatty()  # NO_COLOR still has a width
-    width = console.width if on_terminal else 100_000
-    console.print(threads_table(rows, width=width, numbered=numbered), width=width)
+    if console.is_terminal or console.file.isatty():  # NO_COLOR on a terminal still has a width
+        console.print(threads_table(rows, width=console.width, numbered=numbered))
+        return
+    saved, console.width = console.width, 100_000
+    try:
+        console.print(threads_table(rows, width=console.width, numbered=numbered))
+    finally:
+        console.width = saved
 
 
 class ThreadView:
