@@ -7,8 +7,9 @@ Heavy modules (httpx, Rich rendering, prompt-toolkit) are imported inside the co
 from __future__ import annotations
 
 import sys
+from dataclasses import fields
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -56,8 +57,11 @@ Answer = Annotated[
 ]
 
 
-def _common(**kwargs: object) -> CommonOptions:
-    return CommonOptions(**kwargs)  # type: ignore[arg-type]
+def _options(values: dict[str, Any]) -> CommonOptions:
+    """The shared options among a command's parameters (`locals()`), unset ones left out."""
+    known = {item.name for item in fields(CommonOptions)}
+    given = {key: value for key, value in values.items() if key in known and value is not None}
+    return CommonOptions(**given)
 
 
 @app.command()
@@ -79,20 +83,7 @@ def chat(
     """Chat with an agent; answer its questions as they come."""
     from hilcli.commands import chat_command
 
-    opts = _common(
-        url=url,
-        assistant=assistant,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        raw=raw,
-        stream_mode=stream_mode,
-        on_ctrl_c=on_ctrl_c,
-        debug=debug,
-        answers=answers,
-        answer=answer,
-    )
+    opts = _options(locals())
     chat_command(opts, thread)
 
 
@@ -120,21 +111,7 @@ def run(
     """Start a run, stream it to the end, and exit (3 when it waits for input)."""
     from hilcli.commands import run_command
 
-    opts = _common(
-        url=url,
-        assistant=assistant,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        raw=raw,
-        stream_mode=stream_mode,
-        on_ctrl_c=on_ctrl_c,
-        debug=debug,
-        json_output=json_output,
-        answers=answers,
-        answer=answer,
-    )
+    opts = _options(locals())
     raise typer.Exit(run_command(opts, message, input_json, thread))
 
 
@@ -168,19 +145,7 @@ def resume(
     """Answer a thread's pending interrupt and stream the resumed run to its end."""
     from hilcli.commands import ResumeAnswer, resume_command
 
-    opts = _common(
-        url=url,
-        assistant=assistant,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        raw=raw,
-        stream_mode=stream_mode,
-        on_ctrl_c=on_ctrl_c,
-        debug=debug,
-        json_output=json_output,
-    )
+    opts = _options(locals())
     answer = ResumeAnswer(
         value=value, value_json=value_json, approve=approve, reject=reject, message=message
     )
@@ -206,20 +171,7 @@ def attach(
     """Join the run running on a thread (or say there is none), then chat on it."""
     from hilcli.commands import attach_command
 
-    opts = _common(
-        url=url,
-        assistant=assistant,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        raw=raw,
-        stream_mode=stream_mode,
-        on_ctrl_c=on_ctrl_c,
-        debug=debug,
-        answers=answers,
-        answer=answer,
-    )
+    opts = _options(locals())
     attach_command(opts, thread)
 
 
@@ -246,10 +198,6 @@ class ThreadStatus(StrEnum):
     error = "error"
 
 
-def _connection(**kwargs: object) -> CommonOptions:
-    return _common(**{key: value for key, value in kwargs.items() if value is not None})
-
-
 @app.command()
 def threads(
     status: Annotated[
@@ -267,15 +215,7 @@ def threads(
     """List threads, newest first, with the first pending question."""
     from hilcli.commands_threads import threads_command
 
-    opts = _connection(
-        url=url,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        debug=debug,
-        json_output=json_output,
-    )
+    opts = _options(locals())
     threads_command(opts, status.value if status else None, limit)
 
 
@@ -293,15 +233,7 @@ def show(
     """Show a thread: status, latest messages or values, pending interrupts."""
     from hilcli.commands_threads import show_command
 
-    opts = _connection(
-        url=url,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        debug=debug,
-        json_output=json_output,
-    )
+    opts = _options(locals())
     show_command(opts, thread)
 
 
@@ -323,18 +255,7 @@ def inbox(
     """Every thread waiting for input: pick one, answer it, watch the run finish."""
     from hilcli.commands_threads import inbox_command
 
-    opts = _connection(
-        url=url,
-        assistant=assistant,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        stream_mode=stream_mode,
-        on_ctrl_c=on_ctrl_c,
-        debug=debug,
-        json_output=json_output,
-    )
+    opts = _options(locals())
     inbox_command(opts)
 
 
@@ -351,15 +272,7 @@ def doctor(
     """Check the server, the credentials and the assistant (exit 5: unreachable or refused)."""
     from hilcli.commands_threads import doctor_command
 
-    opts = _connection(
-        url=url,
-        assistant=assistant,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        debug=debug,
-    )
+    opts = _options(locals())
     raise typer.Exit(doctor_command(opts))
 
 
@@ -386,16 +299,7 @@ def config_show(
     """The effective settings and where each came from (API key redacted)."""
     from hilcli.commands_threads import config_show_command
 
-    opts = _connection(
-        url=url,
-        assistant=assistant,
-        api_key=api_key,
-        header=header,
-        config=config,
-        profile=profile,
-        debug=debug,
-        json_output=json_output,
-    )
+    opts = _options(locals())
     config_show_command(opts)
 
 
@@ -407,7 +311,7 @@ def config_path(
     """The path of the config file in use."""
     from hilcli.commands_threads import config_path_command
 
-    config_path_command(_connection(config=config, debug=debug))
+    config_path_command(_options(locals()))
 
 
 def _report(exc: HilError) -> None:
