@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import httpx
@@ -123,8 +123,7 @@ KNOWN_MODES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class SseRecord:
+class SseRecord(NamedTuple):
     """One server-sent event: its name (`message` when none was given), data and last id."""
 
     event: str
@@ -148,6 +147,7 @@ class StreamCursor:
     last_id: str | None = None
     prev_id: str | None = None
     at_last: list[tuple[str, str]] = field(default_factory=list)
+    last_order: tuple[int, int, int, str] = (0, 0, 0, "")
 
     def rejoin_from(self) -> str:
         """The `Last-Event-ID` to send on a rejoin (`-1` replays the whole run)."""
@@ -175,21 +175,27 @@ class _Connection:
     def is_new(self, record: SseRecord) -> bool:
         """Record `record`; False when it was delivered before."""
         cursor = self.cursor
-        key = (record.event, record.data)
         if record.id is None:
             return True
-        order = _id_order(record.id)
-        if cursor.last_id is None or order > _id_order(cursor.last_id):
-            cursor.prev_id, cursor.last_id = cursor.last_id, record.id
-            cursor.at_last = [key]
-            self.replay, self.replayed = [], 0
-            self.seen_here = {key}
-            return True
-        if order < _id_order(cursor.last_id):
-            return False
-        if self.rejoined and key in self.seen_here:
-            return False
-        self.seen_here.add(key)
+        key = (record.event, record.data)
+        if record.id != cursor.last_id:
+            order = _id_order(record.id)
+            if cursor.last_id is None or order > cursor.last_order:
+                cursor.prev_id, cursor.last_id, cursor.last_order = (
+                    cursor.last_id,
+                    record.id,
+                    order,
+                )
+                cursor.at_last = [key]
+                self.replay, self.replayed = [], 0
+                self.seen_here = {key} if self.rejoined else set()
+                return True
+            if order < cursor.last_order:
+                return False
+        if self.rejoined:
+            if key in self.seen_here:
+                return False
+            self.seen_here.add(key)
         if self.replayed < len(self.replay) and self.replay[self.replayed] == key:
             self.replayed += 1
             return False

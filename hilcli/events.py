@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from hilcli.errors import ProtocolError
 
 INTERRUPT_KEY = "__interrupt__"
@@ -38,12 +40,21 @@ class StreamEvent:
         return "|".join((self.mode, *self.ns))
 
 
+def _loads(text: str) -> Any:
+    """Decode JSON fast (orjson), falling back to the standard module for what orjson refuses
+    (NaN, Infinity, integers beyond 64 bits), so nothing valid for Python is rejected."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def parse_event(event: str, data: str, event_id: str | None = None) -> StreamEvent:
     """Turn one SSE event (name, data text, id) into a `StreamEvent`."""
     name = event or "message"
     mode, *ns = name.split("|")
     try:
-        decoded = json.loads(data) if data else None
+        decoded = _loads(data) if data else None
     except ValueError as exc:
         shown = data if len(data) <= 60 else data[:57] + "..."
         raise ProtocolError(

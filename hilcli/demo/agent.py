@@ -91,7 +91,8 @@ def ask_human(state: MessagesState) -> dict[str, list[dict[str, Any]]]:
     ask = AskHuman.model_validate(call["args"])
     location = interrupt(ask.question)
     content = location if isinstance(location, str) else str(location)
-    return {"messages": [{"tool_call_id": call["id"], "type": "tool", "content": content}]}
+    tool_message = {"tool_call_id": call["id"], "type": "tool", "name": "AskHuman"}
+    return {"messages": [{**tool_message, "content": content}]}
 
 
 def should_continue(state: MessagesState) -> str:
