@@ -140,16 +140,18 @@ def resume(
     raw: Raw = False,
     stream_mode: StreamMode = None,
     on_ctrl_c: CtrlC = OnCtrlC.cancel,
+    answers: Answers = None,
+    answer: Answer = None,
     debug: Debug = False,
 ) -> None:
     """Answer a thread's pending interrupt and stream the resumed run to its end."""
     from hilcli.commands import ResumeAnswer, resume_command
 
     opts = _options(locals())
-    answer = ResumeAnswer(
+    typed = ResumeAnswer(
         value=value, value_json=value_json, approve=approve, reject=reject, message=message
     )
-    raise typer.Exit(resume_command(opts, thread, answer, interrupt_id))
+    raise typer.Exit(resume_command(opts, thread, typed, interrupt_id))
 
 
 @app.command()

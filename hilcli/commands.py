@@ -207,11 +207,7 @@ def run_command(
             )
         outcome = session.run(input=run_input)
         if prepared:
-            try:
-                outcome = session.converse(outcome)
-            except NoPreparedAnswer as exc:
-                display.notice(exc.message)
-                outcome = session.outcome_now()
+            outcome = _converse_with_rules(session, display, outcome)
         return _finish(display, outcome)
 
 
@@ -225,12 +221,18 @@ class ResumeAnswer:
     reject: bool = False
     message: str | None = None
 
-    def check(self) -> None:
-        """Exactly one kind of answer must be given."""
+    @property
+    def given(self) -> bool:
+        """An answer was typed on the command line."""
+        return self.value is not None or self.value_json is not None or self.approve or self.reject
+
+    def check(self, prepared: bool) -> None:
+        """Exactly one kind of answer must be given (or none, when rules answer)."""
         given = [self.value is not None, self.value_json is not None, self.approve, self.reject]
-        if sum(given) != 1:
+        if sum(given) > 1 or (sum(given) == 0 and not prepared):
             raise UsageError(
-                "Give exactly one answer: --value, --value-json, --approve or --reject."
+                "Give exactly one answer: --value, --value-json, --approve or --reject"
+                " (or --answers / --answer)."
             )
         if self.message is not None and not self.reject:
             raise UsageError("--message goes with --reject.")
@@ -242,7 +244,8 @@ def resume_command(
     """`hil resume`: answer one pending interrupt and stream the resumed run."""
     from hilcli.interrupts import interrupt_summary, one_shot_answer
 
-    answer.check()
+    prepared = _prepared_answers(opts)
+    answer.check(prepared)
     parsed = _parse_json(answer.value_json, "--value-json") if answer.value_json else None
     settings = _settings(opts)
     display = _display(opts)
@@ -252,6 +255,13 @@ def resume_command(
             thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
         )
         outcome = session.outcome_now()
+        if not answer.given:  # the rules answer what is pending, and what comes after
+            if not outcome.interrupts:
+                raise NothingToResume(
+                    f"Thread {thread_id} is not waiting for input "
+                    f"(status: {thread.get('status', 'unknown')}); nothing was sent."
+                )
+            return _finish(display, _converse_with_rules(session, display, outcome))
         if outcome.at_breakpoint and answer.value_json is not None and parsed is None:
             return _finish(display, session.run(input=None))  # continue past a breakpoint
         pending = outcome.interrupts
@@ -293,7 +303,18 @@ def resume_command(
                 f"--value-json {shlex.quote(json.dumps(value))}"
             )
             raise
+        if prepared:
+            result = _converse_with_rules(session, display, result)
         return _finish(display, result)
+
+
+def _converse_with_rules(session: Session, display: Display, outcome: RunOutcome) -> RunOutcome:
+    """Answer with the prepared rules until the run ends or no rule fits (then it waits)."""
+    try:
+        return session.converse(outcome)
+    except NoPreparedAnswer as exc:
+        display.notice(exc.message)
+        return session.outcome_now()
 
 
 # -- demo ------------------------------------------------------------------------------------

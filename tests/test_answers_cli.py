@@ -335,3 +335,55 @@ def test_run_on_a_terminal_asks_what_no_rule_answers(
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+def test_resume_answers_by_rules_until_the_run_ends(
+    server_url: str, hil_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`hil resume THREAD --answers` answers what waits now and what comes after."""
+    first = hil(
+        hil_env, "run", "--input-json", '{"n": 3}', "-a", "loop", "--url", server_url, "--json"
+    )
+    assert first.returncode == 3, first.stderr
+    thread_id = result_of(first)["thread_id"]
+    done = hil(
+        hil_env,
+        *("resume", thread_id, "--url", server_url, "--json"),
+        *("--answers", rules_file(tmp_path)),
+    )
+    assert done.returncode == 0, done.stderr
+    result = result_of(done)
+    assert result["status"] == "done"
+    assert result["thread_id"] == thread_id
+    assert done.stderr.count("(automatic: rule 10)") >= 2
+
+
+def test_resume_with_a_value_then_rules_for_the_rest(
+    server_url: str, hil_env: dict[str, str], tmp_path: Path
+) -> None:
+    """An explicit answer goes first; rules answer the later questions."""
+    first = hil(
+        hil_env, "run", "--input-json", '{"n": 3}', "-a", "loop", "--url", server_url, "--json"
+    )
+    thread_id = result_of(first)["thread_id"]
+    done = hil(
+        hil_env,
+        *("resume", thread_id, "--value", "typed", "--url", server_url, "--json"),
+        *("--answers", rules_file(tmp_path)),
+    )
+    assert done.returncode == 0, done.stderr
+    assert result_of(done)["status"] == "done"
+    assert "typed" in json.dumps(result_of(done)["values"])
+
+
+def test_resume_with_rules_on_an_idle_thread_exits_4(
+    server_url: str, hil_env: dict[str, str], tmp_path: Path
+) -> None:
+    first = hil(hil_env, "run", "hi", "-a", "ask", "--url", server_url, "--answer", "Ada")
+    assert first.returncode == 0, first.stderr
+    thread_id = next(
+        word for word in first.stdout.replace(")", " ").split() if word.count("-") == 4
+    )
+    done = hil(hil_env, "resume", thread_id, "--url", server_url, "--answer", "Bob")
+    assert done.returncode == 4
+    assert "not waiting for input" in done.stderr
