@@ -332,7 +332,9 @@ def demo_command(*, debug: bool, port: int) -> None:
     sys.stderr.write("Starting the demo server (in-memory LangGraph Agent Server)…\n")
     with LocalServer(demo_config(), port=port) as server:
         sys.stderr.write(
-            f"Server ready at {server.url}. Graphs: agent (default), approval, form.\n"
+            f"Server ready at {server.url}. Graphs: agent (this chat), approval, form.\n"
             "Try: Ask the user where they are, then look up the weather there\n"
+            f"The other graphs, from another terminal: hil chat --url {server.url} -a approval"
+            " (or -a form)\n"
         )
         chat_command(CommonOptions(debug=debug), None, url=server.url)
