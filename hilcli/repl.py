@@ -115,30 +115,45 @@ class Repl:
         self._act(lambda: self.session.send_message(text))
 
     def _act(self, action: Callable[[], RunOutcome]) -> None:
-        """Run an action that streams; report failures and come back to the prompt."""
-        try:
-            outcome = action()
-        except Cancelled as exc:
-            self.display.notice(exc.message)
-            return
-        except AnswerNotSent as exc:
-            self.display.notice(f"{exc.message} It is kept: /answer offers it again.")
-            return
-        except KeyboardInterrupt:
-            self.display.notice("Not answered: the question stays pending (/answer to answer it).")
-            return
-        except ThreadBusy:
-            self._offer_busy(action)
-            return
-        except (ServerUnreachable, AuthError) as exc:
-            self.display.notice(f"{exc.message}" + (f" {exc.hint}" if exc.hint else ""))
-            return
-        except HilError as exc:
-            self.display.notice(exc.message)
-            return
+        """Run an action that streams; report failures and come back to the prompt.
+
+        An answer that could not be sent is offered again at once, pre-filled: Enter re-sends
+        it, Ctrl-C keeps it for `/answer`.
+        """
+        while True:
+            try:
+                outcome = action()
+            except AnswerNotSent as exc:
+                self.display.notice(
+                    f"{exc.message} It is kept: Enter sends it again, Ctrl-C keeps it for /answer."
+                )
+                action = self._answer_pending
+                continue
+            except Cancelled as exc:
+                self.display.notice(exc.message)
+                return
+            except KeyboardInterrupt:
+                self.display.notice(
+                    "Not answered: the question stays pending (/answer to answer it)."
+                )
+                return
+            except ThreadBusy:
+                self._offer_busy(action)
+                return
+            except (ServerUnreachable, AuthError) as exc:
+                self.display.notice(f"{exc.message}" + (f" {exc.hint}" if exc.hint else ""))
+                return
+            except HilError as exc:
+                self.display.notice(exc.message)
+                return
+            break
         self.status = _STATUS_WORDS.get(outcome.status, outcome.status)
         if outcome.status == "interrupted" and outcome.interrupts:
             self.display.notice("The run still waits for input: /answer to answer it.")
+
+    def _answer_pending(self) -> RunOutcome:
+        """Ask what the thread waits for (unsent answers offered pre-filled) and resume."""
+        return self.session.converse(self.session.outcome_now())
 
     # -- busy threads ---------------------------------------------------------------------
 
@@ -278,7 +293,7 @@ class Repl:
         return True
 
     def _answer(self, _: str) -> bool:
-        self._act(lambda: self.session.converse(self.session.outcome_now()))
+        self._act(self._answer_pending)
         return True
 
     def _guard(self, action: Callable[[], _T]) -> _T | None:

@@ -133,11 +133,16 @@ def test_chat_keeps_an_unsent_answer_and_offers_it_again(
             chat.sendline("Dave")
             chat.expect("Your answer is kept")
             chat.expect("not sent")
+            chat.expect("Enter sends it again")
+            chat.expect("answer>")
+            chat.expect("Dave")  # offered again at once, pre-filled
+            chat.sendintr()  # keep it for later
+            chat.expect("stays pending")
             chat.expect("you>")
             proxy.refuse_streams = False
             chat.sendline("/answer")
             chat.expect("answer>")
-            chat.expect("Dave")  # the unsent answer, offered for editing
+            chat.expect("Dave")  # still kept, offered for editing
             chat.sendline("")
             chat.expect("Hello, Dave!")
             chat.expect("you>")
@@ -146,3 +151,28 @@ def test_chat_keeps_an_unsent_answer_and_offers_it_again(
         finally:
             chat.close(force=True)
     assert proxy.refused == 4
+
+
+def test_chat_resends_a_kept_answer_with_enter(
+    server_url: str, hil_env: dict[str, str], http: httpx.Client
+) -> None:
+    """After a failed send the answer comes back pre-filled: Enter sends it once it can go."""
+    with FaultProxy(server_url) as proxy:
+        chat = spawn_hil(["chat", "--url", proxy.url, "-a", "ask"], hil_env)
+        try:
+            chat.expect("you>")
+            chat.sendline("hi")
+            chat.expect("answer>")
+            proxy.refuse_streams = True
+            chat.sendline("Erin")
+            chat.expect("Enter sends it again")
+            chat.expect("Erin")
+            proxy.refuse_streams = False
+            chat.sendline("")
+            chat.expect("Hello, Erin!")
+            chat.expect("you>")
+            chat.sendline("/quit")
+            chat.expect(pexpect.EOF)
+        finally:
+            chat.close(force=True)
+    assert chat.exitstatus == 0
