@@ -354,8 +354,10 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug of ours: one line, the traceback with --debug
         if debug:
             raise
+        from hilcli.render.sanitize import safe_text
+
         sys.stderr.write(
-            f"hil: unexpected error: {type(exc).__name__}: {exc}\n"
+            f"hil: unexpected error: {type(exc).__name__}: {safe_text(str(exc))}\n"
             "     Run again with --debug for the traceback, and please report it.\n"
         )
         sys.exit(ExitStatus.ERROR)

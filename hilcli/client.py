@@ -389,7 +389,7 @@ class RunStream:
                     self._request_tag
                 ):
                     _log.debug("the run was created after all: %s", run.get("run_id"))
-                    return str(run["run_id"])
+                    return str(run.get("run_id"))
             raise error
         raise error
 
@@ -500,8 +500,11 @@ class AgentClient:
             response.headers.get("content-type", ""),
         )
         if response.status_code >= 400:
-            response.read()
-            response.close()
+            with self._translated(what):
+                try:
+                    response.read()
+                finally:
+                    response.close()
             raise _status_error(response, what)
         return response
 

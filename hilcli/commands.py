@@ -15,6 +15,7 @@ from hilcli.errors import (
     ExitStatus,
     NoPreparedAnswer,
     NothingToResume,
+    ThreadBusy,
     UsageError,
 )
 from hilcli.options import CommonOptions
@@ -254,7 +255,14 @@ def resume_command(
         thread = session.open_thread(
             thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
         )
-        outcome = session.outcome_now()
+        try:
+            outcome = session.outcome_now()
+        except ThreadBusy as exc:  # not waiting for input: the contract's exit 4, nothing sent
+            raise NothingToResume(
+                f"Thread {thread_id} is busy running; it is not waiting for input. "
+                "Nothing was sent.",
+                hint=exc.hint,
+            ) from exc
         if not answer.given:  # the rules answer what is pending, and what comes after
             if not outcome.interrupts:
                 raise NothingToResume(

@@ -13,7 +13,10 @@ from hilcli.render.tables import stdout_console as _console
 
 
 def _print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    from hilcli.render.sanitize import json_safe
+
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 def threads_command(opts: CommonOptions, status: str | None, limit: int) -> None:

@@ -111,6 +111,8 @@ def load_config(path: Path) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the config file is not UTF-8 text") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -174,7 +176,8 @@ def parse_header(text: str) -> tuple[str, str]:
     """`'Name: value'` → `("Name", "value")`."""
     name, sep, value = text.partition(":")
     if not sep or not name.strip():
-        raise ConfigError(f"Bad header {text!r}: use 'Name: value'.")
+        shown = text.split()[0] if text.split() else ""  # never echo a value: it may be a secret
+        raise ConfigError(f"Bad header starting {shown[:30]!r}: use 'Name: value'.")
     return name.strip(), value.strip()
 
 
@@ -246,7 +249,20 @@ def resolve(
         modes += stream_modes
         settings.sources["stream_mode"] = f"{where} + flag" if modes != stream_modes else "flag"
     settings.stream_modes = modes
+    _check_sendable(settings)
     return settings
+
+
+def _check_sendable(settings: Settings) -> None:
+    """HTTP headers carry ASCII only: say which setting is not, without showing its value."""
+    if settings.api_key and not settings.api_key.isascii():
+        source = settings.sources.get("api_key", "")
+        raise ConfigError(
+            f"The API key ({source}) has a non-ASCII character; check for a pasted space or quote."
+        )
+    for name, value in settings.headers.items():
+        if not (name.isascii() and value.isascii()):
+            raise ConfigError(f"Header {name!r} has a non-ASCII character; headers must be ASCII.")
 
 
 def redact(key: str | None) -> str:

@@ -8,6 +8,7 @@ are checked with the `jsonschema` package (the same rules the graph's schema sta
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -262,7 +263,11 @@ def form_fields(schema: Mapping[str, Any]) -> list[FormField]:
     if not isinstance(properties, Mapping):
         return []
     required = resolved.get("required")
-    required_names = set(required) if isinstance(required, list) else set()
+    required_names = (
+        {name for name in required if isinstance(name, str)}
+        if isinstance(required, list)
+        else set()
+    )
     fields = []
     for name, raw in properties.items():
         prop = resolve_ref(raw if isinstance(raw, Mapping) else {}, root)
@@ -302,6 +307,8 @@ def value_problem(
     try:
         validator = Draft202012Validator(full)
         error = best_match(validator.iter_errors(value))
-    except (SchemaError, Unresolvable):  # a schema we cannot use is not the user's fault
-        return None
+    except (SchemaError, Unresolvable, re.error, TypeError, ValueError):
+        return (
+            None  # a schema we cannot use (bad pattern, bad keyword value) is not the user's fault
+        )
     return None if error is None else _describe(error)

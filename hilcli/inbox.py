@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hilcli.errors import AnswerNotSent, Cancelled, HilError
+from hilcli.errors import AnswerNotSent, Cancelled, HilError, NotFound
 from hilcli.events import PendingInterrupt, interrupts_from_state
 from hilcli.threads import ThreadSummary, belongs_to, summarize, with_pending
 
@@ -41,7 +41,10 @@ def waiting_threads(client: AgentClient, assistant: str | None = None) -> list[W
             continue
         if assistant and not belongs_to(thread, assistant):
             continue
-        pending = interrupts_from_state(client.get_state(str(thread["thread_id"])))
+        try:
+            pending = interrupts_from_state(client.get_state(str(thread["thread_id"])))
+        except NotFound:  # deleted since the search
+            continue
         if pending:
             found.append(WaitingThread(with_pending(summarize(thread), pending), pending))
     return found

@@ -129,18 +129,23 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _sequence(value: Any) -> list[Any]:
+    """`value` when it is a list, else nothing (odd server JSON must not break a question)."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
 def _batched_reviews(value: Mapping[str, Any]) -> tuple[ToolCallReview, ...]:
     configs: dict[str, Mapping[str, Any]] = {}
-    for config in value.get("review_configs") or ():
+    for config in _sequence(value.get("review_configs")):
         config = _mapping(config)
         if isinstance(config.get("action_name"), str):
             configs.setdefault(config["action_name"], config)
     reviews = []
-    for action in value.get("action_requests") or ():
+    for action in _sequence(value.get("action_requests")):
         action = _mapping(action)
         name = str(action.get("name", "?"))
         config = configs.get(name, {})

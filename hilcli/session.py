@@ -19,6 +19,7 @@ from hilcli.errors import (
     Cancelled,
     HilError,
     NothingToResume,
+    ProtocolError,
     RunLost,
     ServerError,
     ServerUnreachable,
@@ -118,8 +119,11 @@ class Session:
     def new_thread(self) -> str:
         """Start a new thread and make it current."""
         thread = self.client.create_thread(metadata={"created_by": "hil"})
-        self.thread_id = str(thread["thread_id"])
-        return self.thread_id
+        thread_id = thread.get("thread_id")
+        if not isinstance(thread_id, str) or not thread_id:
+            raise ProtocolError("The server created a thread but did not say its id.")
+        self.thread_id = thread_id
+        return thread_id
 
     def ensure_thread(self) -> str:
         """The current thread, created on first use."""
@@ -274,9 +278,10 @@ class Session:
         """Join the thread's running run, replayed from its start; None when there is none."""
         thread_id = self.ensure_thread()
         runs = self.client.list_runs(thread_id, limit=20)
-        active = [
-            run for run in runs if isinstance(run, Mapping) and run.get("status") == "running"
-        ] or [run for run in runs if isinstance(run, Mapping) and run.get("status") == "pending"]
+        usable = [r for r in runs if isinstance(r, Mapping) and isinstance(r.get("run_id"), str)]
+        active = [run for run in usable if run.get("status") == "running"] or [
+            run for run in usable if run.get("status") == "pending"
+        ]
         if not active:
             return None
         run_id = str(active[-1]["run_id"])
@@ -347,7 +352,9 @@ class Session:
         return [
             str(run["run_id"])
             for run in runs
-            if isinstance(run, Mapping) and run.get("status") in ("pending", "running")
+            if isinstance(run, Mapping)
+            and isinstance(run.get("run_id"), str)
+            and run.get("status") in ("pending", "running")
         ]
 
     def _outcome(

@@ -152,7 +152,7 @@ def test_resume_on_a_busy_thread_says_so(
     hil_env: dict[str, str], server_url: str, busy_thread: str
 ) -> None:
     result = hil(hil_env, "resume", busy_thread, "--value", "x", "--url", server_url)
-    assert_clean_error(result, 1, "busy", f"hil attach {busy_thread}")
+    assert_clean_error(result, 4, "busy", f"hil attach {busy_thread}")
 
 
 def test_server_error_5xx(hil_env: dict[str, str], server_url: str) -> None:

@@ -164,12 +164,15 @@ class RichDisplay:
             else:
                 self.console.print(
                     Text(
-                        f"⏸ paused before {', '.join(result.get('next') or [])} on thread {thread}",
+                        safe_text(
+                            f"⏸ paused before {', '.join(map(str, result.get('next') or []))}"
+                            f" on thread {thread}"
+                        ),
                         style="bold yellow",
                     )
                 )
             if resume_hint:
-                self.console.print(Text(f"answer with: {resume_hint}", style="yellow"))
+                self.console.print(Text(safe_text(f"answer with: {resume_hint}"), style="yellow"))
         elif status == "error":
             self.console.print(Text(f"✗ the run failed on thread {thread}", style="bold red"))
         else:
