@@ -14,7 +14,6 @@ The tree::
     ├── InvalidRequest            exit 2  422: the server refused what we asked (bad thread id, ...)
     ├── ServerError               exit 1  any other HTTP error status (400, 5xx, ...)
     ├── ProtocolError             exit 1  the server's reply is not what the protocol says
-    ├── RunFailed                 exit 1  the run sent an `error` event
     └── NoPreparedAnswer          exit 3  no answer rule fits an interrupt, and no terminal
 
 The CLI turns these into one or two lines and an exit status in one place (`cli.main`).
@@ -120,15 +119,6 @@ class ServerError(HttpStatusError):
 
 class ProtocolError(HilError):
     """The server's reply does not follow the protocol (not an event stream, bad JSON, ...)."""
-
-
-class RunFailed(HilError):
-    """The run reported an `error` event."""
-
-    def __init__(self, error_type: str, message: str) -> None:
-        super().__init__(f"The run failed: {error_type}: {message}")
-        self.error_type = error_type
-        self.error_message = message
 
 
 class Cancelled(HilError):

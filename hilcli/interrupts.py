@@ -36,14 +36,6 @@ HITL_DECISIONS = ("approve", "edit", "reject", "respond")
 INBOX_DECISIONS = ("accept", "edit", "respond", "ignore")
 """Decisions of an Agent Inbox `HumanInterrupt`, in the order they are offered."""
 
-DECISION_HELP = {
-    "approve": "run the tool call as proposed",
-    "accept": "run the action as proposed",
-    "edit": "change the arguments, then run it",
-    "reject": "do not run it (optionally say why)",
-    "respond": "do not run it; your message is the result",
-    "ignore": "skip it",
-}
 """What each decision does, for help lines."""
 
 

@@ -15,14 +15,12 @@ from typing import IO, Any, Protocol
 
 from rich.console import Console
 from rich.status import Status
-from rich.syntax import Syntax
 from rich.text import Text
 
 from hilcli.events import PendingInterrupt, StreamEvent
 from hilcli.render.sanitize import bounded_json, json_line, json_safe, safe_text
 from hilcli.render.transcript import TranscriptView
 
-_JSON_SHOW_LIMIT = 20_000
 #: `--json` writes token events (`messages`) through at least this often (seconds); others at once.
 _TOKEN_FLUSH_INTERVAL = 0.05
 
@@ -68,13 +66,6 @@ def make_console(file: IO[str] | None = None, *, plain: bool | None = None) -> C
             width=100 if not stream.isatty() else None,
         )
     return Console(file=stream, highlight=False, emoji=False)
-
-
-def question_text(value: Any) -> str | None:
-    """The question of a plain-string interrupt, or of a `{"question": str}` value."""
-    if isinstance(value, str):
-        return value
-    return None
 
 
 class RichDisplay:
@@ -124,26 +115,11 @@ class RichDisplay:
         console = self.console if self.transcript.live else self.err
         console.print(Text(safe_text(message), style="dim"))
 
-    def error(self, message: str) -> None:
-        """An error line (the CLI's error boundary uses its own stderr console)."""
-        self._stop_spinner()
-        self.err.print(Text(safe_text(message), style="bold red"))
-
     def question(self, interrupt: PendingInterrupt, index: int, total: int) -> None:
         from hilcli.render.questions import question_view
 
         self._stop_spinner()
         self.console.print(question_view(interrupt, index, total, plain=self.plain))
-
-    def show_json(self, value: Any) -> None:
-        """A JSON value pretty-printed (highlighted on a terminal)."""
-        source = safe_text(bounded_json(value, _JSON_SHOW_LIMIT, indent=2))
-        if self.plain:
-            self.console.print(Text(source))
-        else:
-            self.console.print(
-                Syntax(source, "json", theme="ansi_dark", background_color="default")
-            )
 
     def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
         status = result.get("status")
