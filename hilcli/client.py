@@ -269,19 +269,24 @@ class RunStream:
             self._metadata_seen = True
             text = json.dumps({"run_id": self.run_id, "attempt": 1}, separators=(",", ":"))
             yield parse_event("metadata", text)
+        debug = _log.isEnabledFor(logging.DEBUG)  # once per connection, not per event
         for record in sse_records(response):
             if not connection.is_new(record):
-                _log.debug("skipped a repeated event %s (id %s)", record.event, record.id)
+                if debug:
+                    _log.debug("skipped a repeated event %s (id %s)", record.event, record.id)
                 continue
-            mode = record.event.split("|", 1)[0]
+            name = record.event
+            mode = name.partition("|")[0] if "|" in name else name
             if mode not in KNOWN_MODES:
-                _log.debug("ignored an unknown event %r: %.200s", record.event, record.data)
+                if debug:
+                    _log.debug("ignored an unknown event %r: %.200s", name, record.data)
                 continue
             if mode == "end":
                 self._ended = True
                 return
-            _log.debug("event %s id %s: %.200s", record.event, record.id, record.data)
-            event = parse_event(record.event, record.data, record.id)
+            if debug:
+                _log.debug("event %s id %s: %.200s", name, record.id, record.data)
+            event = parse_event(name, record.data, record.id)
             if event.mode == "metadata":
                 self._metadata_seen = True
                 if isinstance(event.data, Mapping) and isinstance(event.data.get("run_id"), str):

@@ -52,7 +52,11 @@ def _loads(text: str) -> Any:
 def parse_event(event: str, data: str, event_id: str | None = None) -> StreamEvent:
     """Turn one SSE event (name, data text, id) into a `StreamEvent`."""
     name = event or "message"
-    mode, *ns = name.split("|")
+    if "|" in name:
+        mode, *segments = name.split("|")
+        ns: tuple[str, ...] = tuple(segments)
+    else:  # the common case: an event of the root graph
+        mode, ns = name, ()
     try:
         decoded = _loads(data) if data else None
     except ValueError as exc:
@@ -60,7 +64,7 @@ def parse_event(event: str, data: str, event_id: str | None = None) -> StreamEve
         raise ProtocolError(
             f"The server sent a {mode!r} event whose data is not JSON: {shown!r}"
         ) from exc
-    return StreamEvent(mode=mode, ns=tuple(ns), data=decoded, id=event_id or None, raw=data or None)
+    return StreamEvent(mode, ns, decoded, event_id or None, data or None)
 
 
 @dataclass(frozen=True)
