@@ -7,7 +7,6 @@ one-shot commands, scripted answers and tests.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from hilcli.errors import (
     ThreadBusy,
 )
 from hilcli.events import InterruptCollector, PendingInterrupt, StreamEvent, interrupts_from_state
+from hilcli.interrupts import interrupt_summary
 
 RunStatus = Literal["done", "interrupted", "error"]
 
@@ -255,7 +255,7 @@ class Session:
             if retrying
             else "someone else may have answered it"
         )
-        now = "; ".join(f"{item.id}: {_summary(item.value)}" for item in pending)
+        now = "; ".join(f"{item.id}: {interrupt_summary(item)}" for item in pending)
         raise NothingToResume(
             f"The question is no longer pending ({why}); your answer was not sent.",
             hint=f"Pending now: {now}." if now else "Nothing is pending on the thread now.",
@@ -379,12 +379,6 @@ class Session:
             values=state.get("values"),
             next_nodes=next_nodes,
         )
-
-
-def _summary(value: Any) -> str:
-    """A question in a few words, for one-line messages."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _error_of(data: Any) -> dict[str, Any]:

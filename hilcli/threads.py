@@ -7,12 +7,12 @@ cancelled run leaves it too), so the pending interrupts decide (protocol.md §2)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from hilcli.events import PendingInterrupt
+from hilcli.interrupts import interrupt_summary
 
 #: Longest one-line question shown in a listing.
 QUESTION_LIMIT = 80
@@ -20,36 +20,9 @@ QUESTION_LIMIT = 80
 THREAD_STATUSES = ("idle", "busy", "interrupted", "error")
 
 
-def _shorten(text: str, limit: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: max(0, limit - 1)] + "…"
-
-
 def question_of(value: Any, limit: int = QUESTION_LIMIT) -> str:
     """A one-line summary of what an interrupt value asks."""
-    if isinstance(value, str):
-        return _shorten(value, limit)
-    if isinstance(value, Mapping):
-        question = value.get("question")
-        if isinstance(question, str):
-            return _shorten(question, limit)
-        requests = value.get("action_requests")
-        if isinstance(requests, list):
-            names = [str(r.get("name")) for r in requests if isinstance(r, Mapping)]
-            return _shorten(f"review: {', '.join(names)}", limit)
-        if value.get("type") == "tool_approval":
-            return _shorten(f"review: {value.get('name')}", limit)
-        if isinstance(value.get("action_request"), Mapping):
-            return _shorten(f"review: {value['action_request'].get('action')}", limit)
-    if isinstance(value, list) and value and isinstance(value[0], Mapping):
-        request = value[0].get("action_request")
-        if isinstance(request, Mapping):
-            return _shorten(f"review: {request.get('action')}", limit)
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return _shorten(text, limit)
+    return interrupt_summary(PendingInterrupt(id="", value=value), limit)
 
 
 def thread_interrupts(thread: Mapping[str, Any]) -> list[dict[str, Any]]:
