@@ -17,8 +17,6 @@ from hilcli.interrupts import interrupt_summary
 #: Longest one-line question shown in a listing.
 QUESTION_LIMIT = 80
 
-THREAD_STATUSES = ("idle", "busy", "interrupted", "error")
-
 
 def question_of(value: Any, limit: int = QUESTION_LIMIT) -> str:
     """A one-line summary of what an interrupt value asks."""
