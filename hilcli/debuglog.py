@@ -7,13 +7,10 @@ import sys
 from collections.abc import Iterable
 from typing import IO
 
+from hilcli.config import redact
+
 #: The loggers `--debug` turns on: ours (`hilcli.protocol`, ...) and httpx's request lines.
 DEBUG_LOGGERS = ("hilcli", "httpx")
-
-
-def redacted(secret: str) -> str:
-    """How a secret is shown: at most its last 4 characters."""
-    return f"…{secret[-4:]}" if len(secret) > 8 else "…"
 
 
 class RedactingFilter(logging.Filter):
@@ -27,7 +24,7 @@ class RedactingFilter(logging.Filter):
         """Rewrite the record's message (arguments already merged in); always keep it."""
         message = record.getMessage()
         for secret in self.secrets:
-            message = message.replace(secret, redacted(secret))
+            message = message.replace(secret, redact(secret))
         record.msg = message
         record.args = None
         return True
