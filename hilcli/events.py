@@ -12,6 +12,7 @@ nothing here sees bytes or HTTP. Protocol rules (see shared/docs/protocol.md, se
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,9 +41,14 @@ class StreamEvent:
         return "|".join((self.mode, *self.ns))
 
 
+_LONG_NUMBER = re.compile(r"\d{19}")
+
+
 def _loads(text: str) -> Any:
     """Decode JSON fast (orjson), falling back to the standard module for what orjson refuses
     (NaN, Infinity, integers beyond 64 bits), so nothing valid for Python is rejected."""
+    if _LONG_NUMBER.search(text):  # orjson turns integers beyond 64 bits into floats
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

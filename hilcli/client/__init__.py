@@ -1,0 +1,295 @@
+"""The thin HTTP/SSE client of the LangGraph Agent Server.
+
+This package is the only place that speaks HTTP: `failures` translates every httpx failure
+and every error status into our own exceptions (`hilcli.errors`), `stream` yields typed
+`StreamEvent`s (nothing above it sees bytes) and rejoins a dropped run where it stopped, and
+this module holds the endpoints (see shared/docs/protocol.md, sections 1, 2 and 4).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from hilcli import __version__
+from hilcli.client.failures import reason, status_error
+from hilcli.client.stream import (
+    KNOWN_MODES,
+    MAX_RECONNECTS,
+    RunStream,
+    SseRecord,
+    StreamCursor,
+    backoff_delay,
+    sse_records,
+)
+from hilcli.errors import ProtocolError, ServerUnreachable
+
+__all__ = [
+    "BASE_STREAM_MODES",
+    "DEFAULT_TIMEOUT",
+    "KNOWN_MODES",
+    "MAX_RECONNECTS",
+    "AgentClient",
+    "RunStream",
+    "SseRecord",
+    "StreamCursor",
+    "backoff_delay",
+    "sse_records",
+]
+
+_log = logging.getLogger("hilcli.protocol")
+
+#: Stream modes `hil` always asks for: interrupts only arrive on `updates`/`values`.
+BASE_STREAM_MODES = ("updates", "values", "messages-tuple")
+
+#: The server sends a heartbeat every 5 s, so a much longer read timeout means a dead link.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
+
+
+class AgentClient:
+    """The LangGraph Agent Server endpoints a human-in-the-loop client needs."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        api_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.url = url.rstrip("/")
+        all_headers = {"User-Agent": f"hilcli/{__version__}", **(headers or {})}
+        if api_key:
+            all_headers["x-api-key"] = api_key
+        self._http = httpx.Client(
+            base_url=self.url, headers=all_headers, timeout=timeout, transport=transport
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> AgentClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _translated(self, what: str) -> Iterator[None]:
+        """Turn httpx's transport failures into `ServerUnreachable`, once, here."""
+        try:
+            yield
+        except httpx.ConnectError as exc:
+            why = reason(exc)
+            if why.startswith("TLS"):
+                hint = "Check the URL's scheme (http or https) and the server's certificate."
+            elif why.startswith("unknown host"):
+                hint = "Check the host name in --url or HIL_URL."
+            else:
+                hint = "Is it running? Check --url or HIL_URL."
+            raise ServerUnreachable(
+                f"Cannot reach the server at {self.url}: {why}", hint=hint
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise ServerUnreachable(f"The server at {self.url} timed out ({what}).") from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise ServerUnreachable(f"Not an http(s) URL: {self.url}") from exc
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(
+                f"The connection to {self.url} failed ({what}): {reason(exc)}"
+            ) from exc
+
+    def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
+        with self._translated(what):
+            response = self._http.request(method, path, **kwargs)
+        _log.debug("%s %s -> %s", method, path, response.status_code)
+        if response.status_code >= 400:
+            raise status_error(response, what)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ProtocolError(f"The server's answer to {what} is not JSON.") from exc
+
+    def _open_stream(self, method: str, path: str, what: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+        headers.update(kwargs.pop("headers", {}))
+        with self._translated(what):
+            request = self._http.build_request(method, path, headers=headers, **kwargs)
+            response = self._http.send(request, stream=True)
+        _log.debug(
+            "%s %s (Last-Event-ID %s) -> %s %s",
+            method,
+            path,
+            headers.get("Last-Event-ID", "none"),
+            response.status_code,
+            response.headers.get("content-type", ""),
+        )
+        if response.status_code >= 400:
+            with self._translated(what):
+                try:
+                    response.read()
+                finally:
+                    response.close()
+            raise status_error(response, what)
+        return response
+
+    # -- server ---------------------------------------------------------------------------
+
+    def ok(self) -> Any:
+        """`GET /ok`: the server is up."""
+        return self._request("GET", "/ok", "the health check")
+
+    def info(self) -> Any:
+        """`GET /info`: server versions and flags."""
+        return self._request("GET", "/info", "the server info")
+
+    def search_assistants(self, graph_id: str | None = None, limit: int = 100) -> list[Any]:
+        """`POST /assistants/search`."""
+        body: dict[str, Any] = {"limit": limit}
+        if graph_id:
+            body["graph_id"] = graph_id
+        result = self._request("POST", "/assistants/search", "the assistant search", json=body)
+        return result if isinstance(result, list) else []
+
+    # -- threads --------------------------------------------------------------------------
+
+    def create_thread(self, metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """`POST /threads`: a new, empty thread."""
+        result = self._request(
+            "POST", "/threads", "creating a thread", json={"metadata": dict(metadata or {})}
+        )
+        return _expect_mapping(result, "creating a thread")
+
+    def get_thread(self, thread_id: str) -> dict[str, Any]:
+        """`GET /threads/{id}`."""
+        result = self._request("GET", f"/threads/{thread_id}", f"thread {thread_id}")
+        return _expect_mapping(result, f"thread {thread_id}")
+
+    def get_state(self, thread_id: str) -> dict[str, Any]:
+        """`GET /threads/{id}/state?subgraphs=true`: the source of truth for what is pending."""
+        result = self._request(
+            "GET",
+            f"/threads/{thread_id}/state",
+            f"thread {thread_id}",
+            params={"subgraphs": "true"},
+        )
+        return _expect_mapping(result, f"the state of thread {thread_id}")
+
+    def search_threads(
+        self,
+        *,
+        status: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> list[Any]:
+        """`POST /threads/search`, newest first."""
+        body: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "sort_by": "updated_at",
+            "sort_order": "desc",
+        }
+        if status:
+            body["status"] = status
+        if metadata:
+            body["metadata"] = dict(metadata)
+        result = self._request("POST", "/threads/search", "the thread search", json=body)
+        return result if isinstance(result, list) else []
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def stream_run(
+        self,
+        thread_id: str,
+        assistant_id: str,
+        *,
+        input: Any = None,
+        command: Mapping[str, Any] | None = None,
+        stream_mode: list[str] | None = None,
+        stream_subgraphs: bool = True,
+        on_reconnect: Callable[[int, float], None] | None = None,
+    ) -> RunStream:
+        """`POST /threads/{id}/runs/stream`: start a run and return its event stream.
+
+        Runs are resumable (so a dropped connection is rejoined) and refuse to start on a busy
+        thread (`multitask_strategy: reject`, a 409 becomes `ThreadBusy`).
+        """
+        modes = list(stream_mode or BASE_STREAM_MODES)
+        request_tag = uuid.uuid4().hex
+        body: dict[str, Any] = {
+            "assistant_id": assistant_id,
+            "stream_mode": modes,
+            "stream_subgraphs": stream_subgraphs,
+            "stream_resumable": True,
+            "multitask_strategy": "reject",
+            "on_disconnect": "continue",
+            "metadata": {"hil_request": request_tag},
+        }
+        if command is not None:
+            body["command"] = dict(command)
+        else:
+            body["input"] = input
+
+        def opener() -> httpx.Response:
+            return self._open_stream(
+                "POST", f"/threads/{thread_id}/runs/stream", f"thread {thread_id}", json=body
+            )
+
+        return RunStream(self, thread_id, opener, modes, on_reconnect, request_tag=request_tag)
+
+    def join_run(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        stream_mode: list[str] | None = None,
+        on_reconnect: Callable[[int, float], None] | None = None,
+    ) -> RunStream:
+        """`GET /threads/{t}/runs/{r}/stream`: join a run, replaying it from its start."""
+        modes = list(stream_mode or BASE_STREAM_MODES)
+        holder: list[RunStream] = []
+        stream = RunStream(
+            self, thread_id, lambda: holder[0]._rejoin(), modes, on_reconnect, run_id=run_id
+        )
+        holder.append(stream)
+        return stream
+
+    def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:
+        """`GET /threads/{t}/runs/{r}`."""
+        result = self._request("GET", f"/threads/{thread_id}/runs/{run_id}", f"run {run_id}")
+        return _expect_mapping(result, f"run {run_id}")
+
+    def list_runs(self, thread_id: str, status: str | None = None, limit: int = 10) -> list[Any]:
+        """`GET /threads/{t}/runs`, newest first."""
+        params: dict[str, Any] = {"limit": limit}
+        if status:
+            params["status"] = status
+        result = self._request(
+            "GET", f"/threads/{thread_id}/runs", f"thread {thread_id}", params=params
+        )
+        return result if isinstance(result, list) else []
+
+    def cancel_run(self, thread_id: str, run_id: str, *, wait: bool = True) -> None:
+        """`POST /threads/{t}/runs/{r}/cancel`: stop the run; the thread stays usable."""
+        self._request(
+            "POST",
+            f"/threads/{thread_id}/runs/{run_id}/cancel",
+            f"cancelling run {run_id}",
+            params={"wait": "1" if wait else "0", "action": "interrupt"},
+        )
+
+
+def _expect_mapping(result: Any, what: str) -> dict[str, Any]:
+    if not isinstance(result, dict):
+        raise ProtocolError(f"The server's answer to {what} is not a JSON object.")
+    return result
