@@ -152,3 +152,14 @@ def test_emptying_the_inline_edit_goes_back_to_the_choice() -> None:
     reader = EmptyFirstReader(io.StringIO("e\n\na\n"), shown)
     assert InterruptAsker(reader, editor="").ask(send) == {"type": "approve"}
     assert shown.getvalue().count("send_email: approve / edit / reject / respond? ") == 2
+
+
+def test_an_unsent_review_answer_is_sent_again_with_enter() -> None:
+    """After a failed send the same decisions go again with one keystroke, or anew."""
+    (interrupt,) = pending("batched")
+    draft = {"decisions": [{"type": "approve"}, {"type": "reject"}]}
+    value, shown = answer(interrupt, "\n", draft)
+    assert value == draft
+    assert "not sent yet:" in shown
+    value, _ = answer(interrupt, "anew\napprove\napprove\n", draft)
+    assert value == {"decisions": [{"type": "approve"}, {"type": "approve"}]}

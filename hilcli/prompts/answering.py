@@ -79,6 +79,8 @@ class InterruptAsker:
         """The answer to `interrupt`; `draft` (an unsent earlier answer) is offered to edit."""
         question = classify(interrupt)
         if isinstance(question, ReviewRequest):
+            if draft is not None and self.resend(draft):
+                return draft
             return self.review(question)
         if isinstance(question, FormQuestion):
             return self.form(question, draft)
@@ -131,6 +133,13 @@ class InterruptAsker:
                     text = ""  # short values are quicker to retype than to fix
 
     # -- tool-call reviews -------------------------------------------------------------------
+
+    def resend(self, draft: Any) -> bool:
+        """An unsent review answer: send the same decisions again (Enter), or decide anew?"""
+        shown = draft_text(draft)
+        shown = shown if len(shown) <= 200 else shown[:199] + "…"
+        prompt = f"not sent yet: {shown}\nsend these decisions again / decide anew? [again] "
+        return choose(self.reader, prompt, ("again", "anew"), "again") == "again"
 
     def review(self, request: ReviewRequest) -> Any:
         """A decision for each tool call, in order; then the request's resume value."""
