@@ -6,7 +6,6 @@ Everything shown here came from the server, so it goes through `safe_text` into 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich import box
@@ -26,21 +25,15 @@ from hilcli.interrupts import (
     ToolCallReview,
     classify,
 )
-from hilcli.render.sanitize import safe_text
+from hilcli.render.sanitize import bounded_json, safe_text
 
 #: Longest JSON source shown for a value before it is cut.
 JSON_SHOW_LIMIT = 20_000
 
 
 def json_source(value: Any, limit: int = JSON_SHOW_LIMIT) -> str:
-    """`value` as indented JSON text, made safe and cut to `limit` characters."""
-    try:
-        source = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    except (TypeError, ValueError, RecursionError):
-        source = repr(value)
-    if len(source) > limit:
-        source = source[:limit] + "\n… (truncated)"
-    return safe_text(source)
+    """`value` as indented JSON text, made safe and cut to about `limit` characters."""
+    return safe_text(bounded_json(value, limit, indent=2))
 
 
 def json_view(value: Any, *, plain: bool) -> RenderableType:

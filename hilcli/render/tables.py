@@ -5,7 +5,6 @@ Everything that came from the server goes through `safe_text` into `Text`, never
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,7 +17,7 @@ from rich.text import Text
 
 from hilcli.events import PendingInterrupt
 from hilcli.render.display import make_console
-from hilcli.render.sanitize import safe_text, shorten
+from hilcli.render.sanitize import bounded_json, safe_text, shorten
 from hilcli.render.transcript import TranscriptView, compact_json
 from hilcli.threads import ThreadSummary, latest_messages, short_time
 
@@ -164,12 +163,8 @@ class ThreadView:
 
 
 def pretty_json(value: Any, limit: int = 4000) -> str:
-    """`value` as indented JSON, cut to `limit` characters."""
-    try:
-        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    except (TypeError, ValueError, RecursionError):
-        text = compact_json(value, limit)
-    return shorten(text, limit)
+    """`value` as indented JSON, cut to about `limit` characters (work bounded by `limit`)."""
+    return bounded_json(value, limit, indent=2)
 
 
 def settings_table(rows: Sequence[tuple[str, str, str]]) -> Table:
