@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,3 +172,21 @@ def last_message_text(values: Mapping[str, Any]) -> str:
 
 def errors(events: Iterable[Event]) -> list[Any]:
     return [e.data for e in events if e.event == "error"]
+
+
+def run_hil(
+    env: Mapping[str, str], *args: str, input: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m hilcli ARGS` without a terminal and capture its output.
+
+    Standard input is `input` when given, else empty (as in CI, where nobody types).
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "hilcli", *args],
+        capture_output=True,
+        text=True,
+        env=dict(env),
+        timeout=timeout,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )

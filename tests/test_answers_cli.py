@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pexpect
 
 from tests.hilterm import spawn_hil
 from tests.support import WEATHER_PROMPT
+from tests.support import run_hil as hil
 
 RULES = """\
 [[rule]]
@@ -67,18 +67,6 @@ decision = "approve"
 question = "^Question \\\\d+ of"
 text = "ok"
 """
-
-
-def hil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `hil ARGS` without a terminal and capture its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def rules_file(tmp_path: Path, text: str = RULES) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from hilcli.config import (
     settings_rows,
 )
 from hilcli.errors import ConfigError, ExitStatus
-from tests.support import REPO_ROOT
+from tests.support import REPO_ROOT, run_hil
 
 PROFILES = """\
 default_profile = "work"
@@ -45,14 +44,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def hil(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_hil(env, *args)
 
 
 # -- precedence ------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ the real server's answers for what a healthy server never sends.
 from __future__ import annotations
 
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,21 +20,10 @@ from hilcli.server import LocalServer, free_port
 from tests.hilterm import spawn_hil
 from tests.proxy import FaultProxy
 from tests.support import REPO_ROOT, create_thread
+from tests.support import run_hil as hil
 
 AUTH_CONFIG = REPO_ROOT / "tests" / "graphs_auth" / "langgraph.json"
 MANY = ["-a", "many_events", "--input-json", '{"count": 5}', "--stream-mode", "custom"]
-
-
-def hil(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """`python -m hilcli ARGS`, its output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def assert_clean_error(result: subprocess.CompletedProcess[str], code: int, *words: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 
 import httpx
@@ -12,21 +11,13 @@ import pexpect
 
 from hilcli.inbox import INBOX_LIMIT
 from tests.hilterm import spawn_hil, strip_ansi
-from tests.support import create_thread, get_state, get_thread, stream_run, user_input
+from tests.support import create_thread, get_state, get_thread, run_hil, stream_run, user_input
 
 
 def hil(
     args: list[str], env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-    )
+    return run_hil(env, *args, input=stdin)
 
 
 def waiting_thread(http: httpx.Client, graph: str, run_input: object) -> str:

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from hilcli.events import PendingInterrupt
 from hilcli.forms import form_fields, value_problem
 from hilcli.interrupts import classify, interrupt_summary
-
-
-def hil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `hil ARGS` without a terminal (no server is needed: these fail before one)."""
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+from tests.support import run_hil as hil
 
 
 def test_unusable_schema_keywords_do_not_block_an_answer() -> None:

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import httpx
 
 from tests.support import WEATHER_PROMPT
-
-
-def hil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `hil ARGS` and capture its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+from tests.support import run_hil as hil
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:

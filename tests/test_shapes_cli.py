@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from typing import Any
 
 import httpx
 
+from tests.support import run_hil as hil
+
 MAIL_AND_DELETE = "Mail bob@example.com and delete the report"
-
-
-def hil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `hil ARGS` (no terminal) and capture its output."""
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=90,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def result_of(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import subprocess
-import sys
 from typing import Any
 
 import httpx
@@ -19,18 +17,7 @@ import pexpect
 from tests.hilterm import spawn_hil, strip_ansi
 from tests.proxy import FaultProxy
 from tests.support import create_thread, get_state, stream_run, user_input
-
-
-def hil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m hilcli ARGS`, its output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+from tests.support import run_hil as hil
 
 
 def waiting_thread(http: httpx.Client) -> tuple[str, str]:

@@ -10,13 +10,12 @@ import io
 import json
 import re
 import subprocess
-import sys
 
 import pexpect
 import pyte
 
 from tests.hilterm import spawn_hil
-from tests.support import clean_env
+from tests.support import clean_env, run_hil
 
 ANSI = re.compile(r"\x1b[\[\]]")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -27,13 +26,7 @@ def hil(
     server_url: str, env: dict[str, str], *args: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """`python -m hilcli ARGS --url URL`, output captured (not a terminal)."""
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args, "--url", server_url],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-    )
+    return run_hil(env, *args, "--url", server_url, timeout=timeout)
 
 
 def test_plain_run_streams_the_answer_once_without_escape_codes(

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
 
 import httpx
 
 from hilcli.errors import ExitStatus
-from tests.support import create_thread, get_thread, stream_run, user_input
+from tests.support import create_thread, get_thread, run_hil, stream_run, user_input
 
 
 def hil(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hilcli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_hil(env, *args)
 
 
 def waiting_ask_thread(http: httpx.Client, message: str = "hi there") -> str:
