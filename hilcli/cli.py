@@ -25,35 +25,52 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-Url = Annotated[str | None, typer.Option("--url", help="Agent Server URL [env HIL_URL].")]
+Url = Annotated[
+    str | None, typer.Option("--url", metavar="URL", help="Agent Server URL [env HIL_URL].")
+]
 Assistant = Annotated[
-    str | None, typer.Option("--assistant", "-a", help="Assistant or graph id [env HIL_ASSISTANT].")
+    str | None,
+    typer.Option(
+        "--assistant", "-a", metavar="ID", help="Assistant or graph id [env HIL_ASSISTANT]."
+    ),
 ]
 ApiKey = Annotated[
-    str | None, typer.Option("--api-key", help="API key, sent as x-api-key [env HIL_API_KEY].")
+    str | None,
+    typer.Option("--api-key", metavar="KEY", help="API key, sent as x-api-key [env HIL_API_KEY]."),
 ]
 Header = Annotated[
-    list[str] | None, typer.Option("--header", "-H", help="Extra header 'Name: value'.")
+    list[str] | None,
+    typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value'."),
 ]
-Config = Annotated[str | None, typer.Option("--config", help="Config file [env HIL_CONFIG].")]
+Config = Annotated[
+    str | None, typer.Option("--config", metavar="PATH", help="Config file [env HIL_CONFIG].")
+]
 Profile = Annotated[
-    str | None, typer.Option("--profile", "-p", help="Config profile [env HIL_PROFILE].")
+    str | None,
+    typer.Option("--profile", "-p", metavar="NAME", help="Config profile [env HIL_PROFILE]."),
 ]
 Json = Annotated[bool, typer.Option("--json", help="JSON Lines output.")]
 Raw = Annotated[bool, typer.Option("--raw", help="Print events as the server sent them.")]
 StreamMode = Annotated[
-    list[str] | None, typer.Option("--stream-mode", help="Add a stream mode (repeatable).")
+    list[str] | None,
+    typer.Option("--stream-mode", metavar="MODE", help="Add a stream mode (repeatable)."),
 ]
 CtrlC = Annotated[OnCtrlC, typer.Option("--on-ctrl-c", help="What Ctrl-C during a run does.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Full tracebacks and protocol logging.")]
-Thread = Annotated[str | None, typer.Option("--thread", help="Continue this thread.")]
+Thread = Annotated[str | None, typer.Option("--thread", metavar="ID", help="Continue this thread.")]
 Answers = Annotated[
     str | None,
-    typer.Option("--answers", help="TOML rules that answer matching interrupts automatically."),
+    typer.Option(
+        "--answers",
+        metavar="FILE",
+        help="TOML rules that answer matching interrupts automatically.",
+    ),
 ]
 Answer = Annotated[
     list[str] | None,
-    typer.Option("--answer", help="Answer the next pending interrupt with this (repeatable)."),
+    typer.Option(
+        "--answer", metavar="TEXT", help="Answer the next pending interrupt with this (repeatable)."
+    ),
 ]
 
 
@@ -89,9 +106,12 @@ def chat(
 
 @app.command()
 def run(
-    message: Annotated[str | None, typer.Argument(help="The message to send.")] = None,
+    message: Annotated[
+        str | None, typer.Argument(metavar="MESSAGE", help="The message to send.")
+    ] = None,
     input_json: Annotated[
-        str | None, typer.Option("--input-json", help="Send this JSON as the run input.")
+        str | None,
+        typer.Option("--input-json", metavar="JSON", help="Send this JSON as the run input."),
     ] = None,
     thread: Thread = None,
     url: Url = None,
@@ -117,18 +137,23 @@ def run(
 
 @app.command()
 def resume(
-    thread: Annotated[str, typer.Argument(help="The thread waiting for input.")],
-    value: Annotated[str | None, typer.Option("--value", help="Answer with this text.")] = None,
+    thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread waiting for input.")],
+    value: Annotated[
+        str | None, typer.Option("--value", metavar="TEXT", help="Answer with this text.")
+    ] = None,
     value_json: Annotated[
-        str | None, typer.Option("--value-json", help="Answer with this JSON value.")
+        str | None,
+        typer.Option("--value-json", metavar="JSON", help="Answer with this JSON value."),
     ] = None,
     approve: Annotated[bool, typer.Option("--approve", help="Approve every action.")] = False,
     reject: Annotated[bool, typer.Option("--reject", help="Reject every action.")] = False,
     message: Annotated[
-        str | None, typer.Option("--message", help="The reason given with --reject.")
+        str | None,
+        typer.Option("--message", metavar="TEXT", help="The reason given with --reject."),
     ] = None,
     interrupt_id: Annotated[
-        str | None, typer.Option("--interrupt-id", help="Which pending interrupt to answer.")
+        str | None,
+        typer.Option("--interrupt-id", metavar="ID", help="Which pending interrupt to answer."),
     ] = None,
     url: Url = None,
     assistant: Assistant = None,
@@ -156,7 +181,9 @@ def resume(
 
 @app.command()
 def attach(
-    thread: Annotated[str, typer.Argument(help="The thread whose running run to join.")],
+    thread: Annotated[
+        str, typer.Argument(metavar="THREAD", help="The thread whose running run to join.")
+    ],
     url: Url = None,
     assistant: Assistant = None,
     api_key: ApiKey = None,
@@ -180,7 +207,9 @@ def attach(
 @app.command()
 def demo(
     debug: Debug = False,
-    port: Annotated[int, typer.Option("--port", help="Port for the demo server (0: free).")] = 0,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="Port for the demo server (0: free).")
+    ] = 0,
 ) -> None:
     """Start a local server with example graphs and chat with it (no key, no network)."""
     from hilcli.commands import demo_command
@@ -205,7 +234,9 @@ def threads(
     status: Annotated[
         ThreadStatus | None, typer.Option("--status", help="Only threads with this status.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, metavar="N", help="At most this many.")
+    ] = 20,
     json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
     url: Url = None,
     api_key: ApiKey = None,
@@ -223,7 +254,7 @@ def threads(
 
 @app.command()
 def show(
-    thread: Annotated[str, typer.Argument(help="The thread to show.")],
+    thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread to show.")],
     json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
     url: Url = None,
     api_key: ApiKey = None,
