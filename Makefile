@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/hil demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check hilcli tests bench
-	$(BIN)/ruff format --check hilcli tests bench
+	$(BIN)/ruff check hilcli tests bench demos
+	$(BIN)/ruff format --check hilcli tests bench demos
 	$(BIN)/mypy
 
 test: lint
