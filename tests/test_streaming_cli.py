@@ -191,9 +191,12 @@ def test_chat_in_a_terminal_shows_the_streamed_answer_exactly_once(
     stream.feed(shown)
     lines = [line.rstrip() for line in screen.display]
     text = " ".join(" ".join(lines).split())
-    assert text.count("Paragraph 0:") == 1, text
-    assert text.count("Paragraph 2:") == 1, text
-    assert "## Section" not in text
-    assert "• second item" in text
-    answer = "\n".join(lines[: lines.index(next(x for x in lines if "Paragraph 5:" in x))])
-    assert "\n\n\n" not in answer.strip("\n")  # the live region leaves no blank lines behind
+    assert text.count("Paragraph 0:") == 1, "\n".join(lines)
+    assert text.count("Paragraph 2:") == 1, "\n".join(lines)
+    screen_text = "\n".join(lines)  # shown whole when an assertion fails
+    assert "## Section" not in text, screen_text
+    assert "• second item" in text, screen_text
+    fifth = [index for index, line in enumerate(lines) if "Paragraph 5:" in line]
+    assert fifth, screen_text
+    answer = "\n".join(lines[: fifth[0]])
+    assert "\n\n\n" not in answer.strip("\n"), screen_text  # the live region leaves no gaps
