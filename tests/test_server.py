@@ -144,9 +144,9 @@ def test_stop_kills_what_the_server_started(tmp_path: Path) -> None:
     (tmp_path / "spawner.py").write_text(
         "import subprocess, sys\n"
         "from langgraph.graph import START, MessagesState, StateGraph\n"
-        "child = subprocess.Popen([sys.executable, '-c', 'import signal, sys, time; "
+        "child = subprocess.Popen([sys.executable, '-c', 'import signal; "
         'signal.signal(signal.SIGTERM, signal.SIG_IGN); print("ready", flush=True); '
-        "time.sleep(600)'], stdout=subprocess.PIPE, text=True)\n"
+        "signal.pause()'], stdout=subprocess.PIPE, text=True)\n"
         "assert child.stdout is not None and child.stdout.readline() == 'ready\\n'\n"
         f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
         "b = StateGraph(MessagesState)\n"
@@ -207,11 +207,11 @@ def test_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time\n"
+            "import signal\n"
             "from hilcli.server import LocalServer\n"
             "server = LocalServer(stop_timeout=1).start()\n"
             "print(server.pid, server.url, server.workdir, server.log_path, flush=True)\n"
-            "time.sleep(600)\n",
+            "signal.pause()  # until the test kills this process\n",
         ],
         stdout=subprocess.PIPE,
         text=True,
