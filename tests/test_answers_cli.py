@@ -325,15 +325,19 @@ def test_run_on_a_terminal_asks_what_no_rule_answers(
     assert child.exitstatus == 0
 
 
+def waiting_loop_thread(server_url: str, env: dict[str, str]) -> str:
+    """A thread of the `loop` graph (3 questions) waiting for its first answer."""
+    first = hil(env, "run", "--input-json", '{"n": 3}', "-a", "loop", "--url", server_url, "--json")
+    assert first.returncode == 3, first.stderr
+    thread_id: str = result_of(first)["thread_id"]
+    return thread_id
+
+
 def test_resume_answers_by_rules_until_the_run_ends(
     server_url: str, hil_env: dict[str, str], tmp_path: Path
 ) -> None:
     """`hil resume THREAD --answers` answers what waits now and what comes after."""
-    first = hil(
-        hil_env, "run", "--input-json", '{"n": 3}', "-a", "loop", "--url", server_url, "--json"
-    )
-    assert first.returncode == 3, first.stderr
-    thread_id = result_of(first)["thread_id"]
+    thread_id = waiting_loop_thread(server_url, hil_env)
     done = hil(
         hil_env,
         *("resume", thread_id, "--url", server_url, "--json"),
@@ -350,10 +354,7 @@ def test_resume_with_a_value_then_rules_for_the_rest(
     server_url: str, hil_env: dict[str, str], tmp_path: Path
 ) -> None:
     """An explicit answer goes first; rules answer the later questions."""
-    first = hil(
-        hil_env, "run", "--input-json", '{"n": 3}', "-a", "loop", "--url", server_url, "--json"
-    )
-    thread_id = result_of(first)["thread_id"]
+    thread_id = waiting_loop_thread(server_url, hil_env)
     done = hil(
         hil_env,
         *("resume", thread_id, "--value", "typed", "--url", server_url, "--json"),

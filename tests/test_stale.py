@@ -106,22 +106,28 @@ def test_resume_that_cannot_be_sent_prints_the_answer_to_resend(
     assert json.dumps("Carol") in resend
 
 
+def answer_that_cannot_be_sent(proxy: FaultProxy, env: dict[str, str], name: str) -> pexpect.spawn:
+    """`hil chat` through `proxy`, with an answer typed while the proxy refuses runs."""
+    chat = spawn_hil(["chat", "--url", proxy.url, "-a", "ask"], env)
+    chat.expect("you>")
+    chat.sendline("hi")
+    chat.expect("What is your name")
+    chat.expect("answer>")
+    proxy.refuse_streams = True
+    chat.sendline(name)
+    chat.expect("Your answer is kept")
+    chat.expect("not sent")
+    chat.expect("Enter sends it again")
+    chat.expect("answer>")
+    return chat
+
+
 def test_chat_keeps_an_unsent_answer_and_offers_it_again(
     server_url: str, hil_env: dict[str, str], http: httpx.Client
 ) -> None:
     with FaultProxy(server_url) as proxy:
-        chat = spawn_hil(["chat", "--url", proxy.url, "-a", "ask"], hil_env)
+        chat = answer_that_cannot_be_sent(proxy, hil_env, "Dave")
         try:
-            chat.expect("you>")
-            chat.sendline("hi")
-            chat.expect("What is your name")
-            chat.expect("answer>")
-            proxy.refuse_streams = True
-            chat.sendline("Dave")
-            chat.expect("Your answer is kept")
-            chat.expect("not sent")
-            chat.expect("Enter sends it again")
-            chat.expect("answer>")
             chat.expect("Dave")  # offered again at once, pre-filled
             chat.sendintr()  # keep it for later
             chat.expect("stays pending")
@@ -145,14 +151,8 @@ def test_chat_resends_a_kept_answer_with_enter(
 ) -> None:
     """After a failed send the answer comes back pre-filled: Enter sends it once it can go."""
     with FaultProxy(server_url) as proxy:
-        chat = spawn_hil(["chat", "--url", proxy.url, "-a", "ask"], hil_env)
+        chat = answer_that_cannot_be_sent(proxy, hil_env, "Erin")
         try:
-            chat.expect("you>")
-            chat.sendline("hi")
-            chat.expect("answer>")
-            proxy.refuse_streams = True
-            chat.sendline("Erin")
-            chat.expect("Enter sends it again")
             chat.expect("Erin")
             proxy.refuse_streams = False
             chat.sendline("")
