@@ -151,6 +151,7 @@ class LiveMessages:
         self.console = console
         self.streams: dict[str, _Stream] = {}
         self._live: Live | None = None
+        self._last_refresh = 0.0
 
     def _print_block(self, stream: _Stream, block: str) -> None:
         if stream.printed:
@@ -167,17 +168,23 @@ class LiveMessages:
         for block in stream.blocks.feed(text):
             self._print_block(stream, block)
         if self._live is None:
+            # No refresh thread: a second thread drawing the live region while this one prints
+            # a block can interleave their writes and leave blank lines behind. The region is
+            # redrawn from here, at most REFRESH_PER_SECOND times a second.
             self._live = Live(
                 _ActiveBlocks(self),
                 console=self.console,
                 transient=True,
-                auto_refresh=True,
-                refresh_per_second=REFRESH_PER_SECOND,
+                auto_refresh=False,
                 vertical_overflow="crop",
                 redirect_stdout=False,
                 redirect_stderr=False,
             )
-            self._live.start()
+            self._live.start(refresh=True)
+            self._last_refresh = time.monotonic()
+        elif time.monotonic() - self._last_refresh >= 1 / REFRESH_PER_SECOND:
+            self._live.refresh()
+            self._last_refresh = time.monotonic()
 
     def is_streaming(self, key: str) -> bool:
         return key in self.streams
