@@ -12,7 +12,6 @@ nothing here sees bytes or HTTP. Protocol rules (see shared/docs/protocol.md, se
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,14 +40,14 @@ class StreamEvent:
         return "|".join((self.mode, *self.ns))
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
-
-
 def _loads(text: str) -> Any:
     """Decode JSON fast (orjson), falling back to the standard module for what orjson refuses
-    (NaN, Infinity, integers beyond 64 bits), so nothing valid for Python is rejected."""
-    if _LONG_NUMBER.search(text):  # orjson turns integers beyond 64 bits into floats
-        return json.loads(text)
+    (NaN, Infinity), so nothing valid for Python is rejected.
+
+    orjson reads integers beyond 64 bits as floats, but the server writes its events with
+    `orjson.dumps` (langgraph_api.serde), which refuses such integers: a stream cannot hold
+    one. Scanning every event for long digit runs cost more than decoding it.
+    """
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

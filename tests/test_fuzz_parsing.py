@@ -60,8 +60,10 @@ protocol_keys = st.sampled_from(
         "allowed_decisions",
     ]
 )
+#: Integers the server can write: it serialises with `orjson.dumps`, which refuses wider ones.
+server_integers = st.integers(min_value=-(2**63), max_value=2**64 - 1)
 protocol_json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    st.none() | st.booleans() | server_integers | st.text(max_size=20),
     lambda children: (
         st.lists(children, max_size=4)
         | st.dictionaries(protocol_keys | st.text(max_size=8), children, max_size=5)
