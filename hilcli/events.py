@@ -31,8 +31,8 @@ class StreamEvent:
     ns: tuple[str, ...]
     data: Any
     id: str | None = None
-    raw: str | None = field(default=None, compare=False, repr=False)
-    """The data as the server sent it (JSON text), when the event was parsed from it."""
+    raw: bytes | None = field(default=None, compare=False, repr=False)
+    """The data as the server sent it (UTF-8 JSON), when the event was parsed from it."""
 
     @property
     def name(self) -> str:
@@ -40,7 +40,7 @@ class StreamEvent:
         return "|".join((self.mode, *self.ns))
 
 
-def _loads(text: str) -> Any:
+def _loads(text: bytes) -> Any:
     """Decode JSON fast (orjson), falling back to the standard module for what orjson refuses
     (NaN, Infinity), so nothing valid for Python is rejected.
 
@@ -50,12 +50,14 @@ def _loads(text: str) -> Any:
     """
     try:
         return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
+    except orjson.JSONDecodeError:  # NaN and the like; bytes that are not UTF-8 are replaced
+        return json.loads(text.decode("utf-8", "replace"))
 
 
-def parse_event(event: str, data: str, event_id: str | None = None) -> StreamEvent:
-    """Turn one SSE event (name, data text, id) into a `StreamEvent`."""
+def parse_event(event: str, data: bytes | str, event_id: str | None = None) -> StreamEvent:
+    """Turn one SSE event (name, data, id) into a `StreamEvent`."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
     name = event or "message"
     if "|" in name:
         mode, *segments = name.split("|")
@@ -65,7 +67,8 @@ def parse_event(event: str, data: str, event_id: str | None = None) -> StreamEve
     try:
         decoded = _loads(data) if data else None
     except ValueError as exc:
-        shown = data if len(data) <= 60 else data[:57] + "..."
+        text = data.decode("utf-8", "replace")
+        shown = text if len(text) <= 60 else text[:57] + "..."
         raise ProtocolError(
             f"The server sent a {mode!r} event whose data is not JSON: {shown!r}"
         ) from exc

@@ -18,11 +18,11 @@ import httpx
 
 from hilcli import __version__
 from hilcli.client.failures import reason, status_error
+from hilcli.client.sse import SseRecord
 from hilcli.client.stream import (
     KNOWN_MODES,
     MAX_RECONNECTS,
     RunStream,
-    SseRecord,
     StreamCursor,
     backoff_delay,
     sse_records,

@@ -1,5 +1,6 @@
-"""One run's event stream: server-sent events read with httpx-sse, typed, never repeated,
-and rejoined where they stopped when the connection drops (protocol.md, sections 2 and 4)."""
+"""One run's event stream: server-sent events read from the response bytes, typed, never
+repeated, and rejoined where they stopped when the connection drops (protocol.md, sections 2
+and 4)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
-from httpx_sse import EventSource
 
 from hilcli.client.failures import reason
+from hilcli.client.sse import SseDecoder, SseRecord
 from hilcli.errors import HilError, ProtocolError, RunLost, ServerError, ServerUnreachable
 from hilcli.events import StreamEvent, parse_event
 
@@ -50,14 +51,6 @@ KNOWN_MODES = frozenset(
 )
 
 
-class SseRecord(NamedTuple):
-    """One server-sent event: its name (`message` when none was given), data and last id."""
-
-    event: str
-    data: str
-    id: str | None
-
-
 @dataclass
 class StreamCursor:
     """How far a resumable stream was delivered, so a rejoin neither repeats nor skips.
@@ -73,7 +66,7 @@ class StreamCursor:
 
     last_id: str | None = None
     prev_id: str | None = None
-    at_last: list[tuple[str, str]] = field(default_factory=list)
+    at_last: list[tuple[str, bytes]] = field(default_factory=list)
     last_order: tuple[int, int, int, str] = (0, 0, 0, "")
 
     def rejoin_from(self) -> str:
@@ -97,7 +90,7 @@ class _Connection:
         self.rejoined = rejoined
         self.replay = list(cursor.at_last) if rejoined else []
         self.replayed = 0
-        self.seen_here: set[tuple[str, str]] = set()
+        self.seen_here: set[tuple[str, bytes]] = set()
 
     def is_new(self, record: SseRecord) -> bool:
         """Record `record`; False when it was delivered before."""
@@ -131,17 +124,16 @@ class _Connection:
 
 
 def sse_records(response: httpx.Response) -> Iterator[SseRecord]:
-    """The server-sent events of a response (read with httpx-sse), heartbeats left out."""
+    """The server-sent events of a response, as they complete (heartbeats carry no data)."""
     ctype = response.headers.get("content-type", "")
     if "text/event-stream" not in ctype.partition(";")[0]:
         raise ProtocolError(
             f"The server did not answer with an event stream (content-type: {ctype or 'none'}).",
             hint="Is --url the address of a LangGraph Agent Server?",
         )
-    for sse in EventSource(response).iter_sse():
-        if not sse.data and sse.event == "message":
-            continue  # a heartbeat comment block: httpx-sse dispatches it once ids exist
-        yield SseRecord(sse.event, sse.data, sse.id or None)
+    decoder = SseDecoder()
+    for chunk in response.iter_bytes():
+        yield from decoder.feed(chunk)
 
 
 class RunStream:
@@ -195,7 +187,7 @@ class RunStream:
             # The server does not keep `metadata` for replay; rebuild it from the run id.
             self._metadata_seen = True
             text = json.dumps({"run_id": self.run_id, "attempt": 1}, separators=(",", ":"))
-            yield parse_event("metadata", text)
+            yield parse_event("metadata", text.encode())
         debug = _log.isEnabledFor(logging.DEBUG)  # once per connection, not per event
         for record in sse_records(response):
             if not connection.is_new(record):
@@ -206,13 +198,13 @@ class RunStream:
             mode = name.partition("|")[0] if "|" in name else name
             if mode not in KNOWN_MODES:
                 if debug:
-                    _log.debug("ignored an unknown event %r: %.200s", name, record.data)
+                    _log.debug("ignored an unknown event %r: %.200r", name, record.data)
                 continue
             if mode == "end":
                 self._ended = True
                 return
             if debug:
-                _log.debug("event %s id %s: %.200s", name, record.id, record.data)
+                _log.debug("event %s id %s: %.200r", name, record.id, record.data)
             event = parse_event(name, record.data, record.id)
             if event.mode == "metadata":
                 self._metadata_seen = True

@@ -182,12 +182,12 @@ class JsonDisplay:
 
     def event(self, event: StreamEvent) -> None:
         raw = event.raw
-        if raw is None or "\n" in raw or "\r" in raw:
+        if raw is None or b"\n" in raw or b"\r" in raw:
             self.out.write(
                 json_line({"type": event.mode, "ns": list(event.ns), "data": event.data})
             )
         else:  # the server's own JSON text, already validated by parsing it
-            self.out.write(self._prefix(event) + json_safe(raw) + "}")
+            self.out.write(self._prefix(event) + json_safe(raw.decode("utf-8", "replace")) + "}")
         self.out.write("\n")
         now = time.monotonic()
         if event.mode != "messages" or now - self._last_flush >= _TOKEN_FLUSH_INTERVAL:
@@ -214,9 +214,11 @@ class RawDisplay(RichDisplay):
     """Each event as the server sent it: its name, then its JSON data."""
 
     def event(self, event: StreamEvent) -> None:
-        data = event.raw
-        if data is None or "\n" in data:
+        raw = event.raw
+        if raw is None or b"\n" in raw:
             data = json.dumps(event.data, ensure_ascii=False, default=str)
+        else:
+            data = raw.decode("utf-8", "replace")
         line = Text(safe_text(event.name), style="bold cyan")
         line.append(" ")
         line.append(safe_text(data))
