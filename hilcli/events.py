@@ -23,9 +23,13 @@ from hilcli.errors import ProtocolError
 INTERRUPT_KEY = "__interrupt__"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StreamEvent:
-    """One event of a run's stream: its mode, subgraph namespace and decoded JSON data."""
+    """One event of a run's stream: its mode, subgraph namespace and decoded JSON data.
+
+    A value: nothing changes an event once made. It is not `frozen` because a frozen
+    dataclass costs four times as much to build, and a run can stream tens of thousands.
+    """
 
     mode: str
     ns: tuple[str, ...]
@@ -54,25 +58,88 @@ def _loads(text: bytes) -> Any:
         return json.loads(text.decode("utf-8", "replace"))
 
 
-def parse_event(event: str, data: bytes | str, event_id: str | None = None) -> StreamEvent:
-    """Turn one SSE event (name, data, id) into a `StreamEvent`."""
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    name = event or "message"
-    if "|" in name:
-        mode, *segments = name.split("|")
-        ns: tuple[str, ...] = tuple(segments)
-    else:  # the common case: an event of the root graph
-        mode, ns = name, ()
+def _split_name(event: str) -> tuple[str, tuple[str, ...]]:
+    """The mode and subgraph namespace of an event name (`mode|ns1|ns2`)."""
+    if "|" not in event:  # the common case: an event of the root graph
+        return event or "message", ()
+    mode, *segments = event.split("|")
+    return mode, tuple(segments)
+
+
+def _decode(mode: str, data: bytes) -> Any:
+    """An event's data decoded, or our ProtocolError naming the event."""
     try:
-        decoded = _loads(data) if data else None
+        return _loads(data) if data else None
     except ValueError as exc:
         text = data.decode("utf-8", "replace")
         shown = text if len(text) <= 60 else text[:57] + "..."
         raise ProtocolError(
             f"The server sent a {mode!r} event whose data is not JSON: {shown!r}"
         ) from exc
-    return StreamEvent(mode, ns, decoded, event_id or None, data or None)
+
+
+def parse_event(event: str, data: bytes | str, event_id: str | None = None) -> StreamEvent:
+    """Turn one SSE event (name, data, id) into a `StreamEvent`."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    mode, ns = _split_name(event)
+    return StreamEvent(mode, ns, _decode(mode, data), event_id or None, data or None)
+
+
+#: Token events whose metadata is written differently from orjson's way before the reuse of
+#: decoded metadata stops being tried for a stream.
+_METADATA_MISSES = 8
+
+
+class EventParser:
+    """Parses the events of one stream, decoding the metadata of a message's tokens once.
+
+    A `messages` event is `[chunk, metadata]`, and every token of a message carries the same
+    metadata, byte for byte: three quarters of the event. When an event ends with the bytes
+    `,<metadata>]` of the token before it, only `[chunk]` is decoded and the metadata object
+    decoded before is reused (shared between events: event data is read only). That is
+    exact: when `[chunk]` alone is one JSON array of one value, the whole is that value
+    followed by the metadata.
+    """
+
+    def __init__(self) -> None:
+        self._tail = b""
+        """`,<metadata>]` of the last token event, as the server wrote it."""
+        self._metadata: Any = None
+        self._misses = 0
+
+    def parse(self, event: str, data: bytes, event_id: str | None = None) -> StreamEvent:
+        """Turn one SSE event (name, data, id) into a `StreamEvent`."""
+        mode, ns = _split_name(event)
+        if mode != "messages":
+            return StreamEvent(mode, ns, _decode(mode, data), event_id or None, data or None)
+        tail = self._tail
+        if tail and len(data) > len(tail) and data.endswith(tail):
+            try:
+                head = orjson.loads(data[: len(data) - len(tail)] + b"]")
+            except orjson.JSONDecodeError:
+                head = None
+            if type(head) is list and len(head) == 1:
+                return StreamEvent(mode, ns, [head[0], self._metadata], event_id or None, data)
+        decoded = _decode(mode, data)
+        self._remember(decoded, data)
+        return StreamEvent(mode, ns, decoded, event_id or None, data or None)
+
+    def _remember(self, decoded: Any, data: bytes) -> None:
+        """Keep the metadata of a token event when orjson writes it as the server did."""
+        self._tail = b""
+        if self._misses >= _METADATA_MISSES or not (
+            type(decoded) is list and len(decoded) == 2 and isinstance(decoded[1], dict)
+        ):
+            return
+        try:
+            tail = b"," + orjson.dumps(decoded[1], option=orjson.OPT_NON_STR_KEYS) + b"]"
+        except TypeError:  # orjson.JSONEncodeError: not something orjson writes back
+            tail = b""
+        if tail and data.endswith(tail):
+            self._tail, self._metadata = tail, decoded[1]
+        else:
+            self._misses += 1
 
 
 @dataclass(frozen=True)

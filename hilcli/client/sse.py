@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 _BOM = b"\xef\xbb\xbf"
+#: How many distinct event names are remembered decoded.
+_NAMES_KEPT = 256
 
 
 class SseRecord(NamedTuple):
@@ -39,6 +41,8 @@ class SseDecoder:
         self._event = b""
         self._data: list[bytes] = []
         self._last_id: str | None = None
+        self._names: dict[bytes, str] = {}
+        """Event names decoded so far (a stream uses a handful; a hostile one is capped)."""
 
     def feed(self, chunk: bytes) -> list[SseRecord]:
         """The events completed by `chunk`."""
@@ -68,24 +72,35 @@ class SseDecoder:
         return self._records(lines)
 
     def _records(self, lines: list[bytes]) -> list[SseRecord]:
+        """Handle whole lines (the hot loop: state is kept in locals while it runs)."""
         records: list[SseRecord] = []
         data = self._data
+        event, last_id, names = self._event, self._last_id, self._names
         for line in lines:
             if not line:
                 if data:
+                    name = names.get(event)
+                    if name is None:
+                        name = event.decode("utf-8", "replace") or "message"
+                        if len(names) < _NAMES_KEPT:
+                            names[event] = name
                     joined = data[0] if len(data) == 1 else b"\n".join(data)
-                    event = self._event.decode("utf-8", "replace") if self._event else "message"
-                    records.append(SseRecord(event or "message", joined, self._last_id))
+                    records.append(SseRecord(name, joined, last_id))
                     data.clear()
-                self._event = b""
+                event = b""
             elif line.startswith(b"data: "):
                 data.append(line[6:])
             elif line.startswith(b"event: "):
-                self._event = line[7:]
+                event = line[7:]
             elif line.startswith(b"id: "):
-                self._set_id(line[4:])
+                value = line[4:]
+                if b"\0" not in value:
+                    last_id = value.decode("utf-8", "replace") or None
             elif not line.startswith(b":"):
+                self._event, self._last_id = event, last_id
                 self._field(line)
+                event, last_id = self._event, self._last_id
+        self._event, self._last_id = event, last_id
         return records
 
     def _field(self, line: bytes) -> None:

@@ -18,7 +18,7 @@ import httpx
 from hilcli.client.failures import reason
 from hilcli.client.sse import SseDecoder, SseRecord
 from hilcli.errors import HilError, ProtocolError, RunLost, ServerError, ServerUnreachable
-from hilcli.events import StreamEvent, parse_event
+from hilcli.events import EventParser, StreamEvent, parse_event
 
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
@@ -165,6 +165,7 @@ class RunStream:
         self._on_reconnect = on_reconnect
         self.run_id: str | None = run_id
         self.cursor = StreamCursor()
+        self._parser = EventParser()
         self.reconnects = 0
         self._metadata_seen = False
         self._ended = False
@@ -183,6 +184,7 @@ class RunStream:
 
     def _events(self, response: httpx.Response, rejoined: bool = False) -> Iterator[StreamEvent]:
         connection = _Connection(self.cursor, rejoined)
+        parser = self._parser
         if rejoined and not self._metadata_seen and self.run_id is not None:
             # The server does not keep `metadata` for replay; rebuild it from the run id.
             self._metadata_seen = True
@@ -205,7 +207,7 @@ class RunStream:
                 return
             if debug:
                 _log.debug("event %s id %s: %.200r", name, record.id, record.data)
-            event = parse_event(name, record.data, record.id)
+            event = parser.parse(name, record.data, record.id)
             if event.mode == "metadata":
                 self._metadata_seen = True
                 if isinstance(event.data, Mapping) and isinstance(event.data.get("run_id"), str):

@@ -161,7 +161,7 @@ class JsonDisplay:
     def __init__(self, out: IO[str], err_console: Console) -> None:
         self.out = out
         self.err = err_console
-        self._prefixes: dict[str, str] = {}
+        self._prefixes: dict[tuple[str, tuple[str, ...]], str] = {}
         self._last_flush = 0.0
 
     def _write(self, obj: Mapping[str, Any]) -> None:
@@ -173,22 +173,21 @@ class JsonDisplay:
 
     def _prefix(self, event: StreamEvent) -> str:
         """`{"type": MODE, "ns": [...], "data": ` for the event's name, built once per name."""
-        name = event.name
-        prefix = self._prefixes.get(name)
+        key = (event.mode, event.ns)
+        prefix = self._prefixes.get(key)
         if prefix is None:
             head = json_line({"type": event.mode, "ns": list(event.ns)})
-            prefix = self._prefixes[name] = head[:-1] + ', "data": '
+            prefix = self._prefixes[key] = head[:-1] + ', "data": '
         return prefix
 
     def event(self, event: StreamEvent) -> None:
         raw = event.raw
-        if raw is None or b"\n" in raw or b"\r" in raw:
-            self.out.write(
-                json_line({"type": event.mode, "ns": list(event.ns), "data": event.data})
-            )
+        if raw is None or b"\n" in raw:
+            line = json_line({"type": event.mode, "ns": list(event.ns), "data": event.data})
+            self.out.write(line + "\n")
         else:  # the server's own JSON text, already validated by parsing it
-            self.out.write(self._prefix(event) + json_safe(raw.decode("utf-8", "replace")) + "}")
-        self.out.write("\n")
+            text = json_safe(raw.decode("utf-8", "replace"))
+            self.out.write(f"{self._prefix(event)}{text}}}\n")
         now = time.monotonic()
         if event.mode != "messages" or now - self._last_flush >= _TOKEN_FLUSH_INTERVAL:
             self.out.flush()

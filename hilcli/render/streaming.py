@@ -223,13 +223,23 @@ class LiveMessages:
         pass
 
 
+class _Streamed:
+    """How much of a message was written, and its start (to tell what a final text adds)."""
+
+    __slots__ = ("count", "head")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.head = ""
+
+
 class PlainMessages:
     """Streamed text in a pipe: written as it arrives, each message ending with a newline."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
         self._current: str | None = None
-        self._streamed: dict[str, tuple[int, str]] = {}
+        self._streamed: dict[str, _Streamed] = {}
         self._line_open = False
         self._last_flush = 0.0
         isatty = getattr(console.file, "isatty", None)
@@ -256,10 +266,12 @@ class PlainMessages:
         if key != self._current:
             self._end_line()
             self._current = key
-        count, head = self._streamed.get(key, (0, ""))
-        if len(head) < 64:
-            head += text[: 64 - len(head)]
-        self._streamed[key] = (count + len(text), head)
+        streamed = self._streamed.get(key)
+        if streamed is None:
+            streamed = self._streamed[key] = _Streamed()
+        streamed.count += len(text)
+        if len(streamed.head) < 64:
+            streamed.head += text[: 64 - len(streamed.head)]
         self._write(text)
 
     def is_streaming(self, key: str) -> bool:
@@ -268,8 +280,8 @@ class PlainMessages:
     def finish(self, key: str, final: str | None = None) -> None:
         if key not in self._streamed:
             return
-        count, head = self._streamed.pop(key)
-        tail = _missing_tail(count, final, head)
+        streamed = self._streamed.pop(key)
+        tail = _missing_tail(streamed.count, final, streamed.head)
         if tail:
             if key != self._current:
                 self._end_line()

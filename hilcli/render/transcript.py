@@ -158,20 +158,28 @@ class TranscriptView:
     # -- messages -------------------------------------------------------------------------
 
     def _show_message_event(self, event: StreamEvent) -> None:
+        # The hot path of a run: one call per token. `type(x) is dict` comes first because
+        # an isinstance check against the `Mapping` ABC costs several times as much.
         data = event.data
-        if not isinstance(data, list | tuple) or not data or not isinstance(data[0], Mapping):
+        if not isinstance(data, (list, tuple)) or not data:
             return
         chunk = data[0]
-        metadata = data[1] if len(data) > 1 and isinstance(data[1], Mapping) else {}
-        node = str(metadata.get("langgraph_node") or "messages")
+        if type(chunk) is not dict and not isinstance(chunk, Mapping):
+            return
+        metadata = data[1] if len(data) > 1 else None
+        if type(metadata) is not dict and not isinstance(metadata, Mapping):
+            metadata = {}
+        node = metadata.get("langgraph_node")
+        node = node if type(node) is str and node else str(node or "messages")
         if chunk.get("type") != "AIMessageChunk":
             self.show_message(chunk, node, event.ns)
             return
         message_id = chunk.get("id")
-        key = message_id if isinstance(message_id, str) else ""
+        key = message_id if type(message_id) is str else ""
         if key in self._text_shown:
             return
-        text = message_text(chunk)
+        content = chunk.get("content")
+        text = content if type(content) is str else message_text(chunk)
         if text:
             self._header(node, event.ns)
             self.text.feed(key, safe_text(text))
