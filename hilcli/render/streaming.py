@@ -238,6 +238,9 @@ class PlainMessages:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+        self._file = console.file
+        """Where text goes, looked up once: Rich's `Console.file` is a property, and this
+        writes once per token."""
         self._current: str | None = None
         self._streamed: dict[str, _Streamed] = {}
         self._line_open = False
@@ -249,7 +252,7 @@ class PlainMessages:
     def _write(self, text: str) -> None:
         if not text:
             return
-        file = self.console.file
+        file = self._file
         file.write(text)
         self._line_open = not text.endswith("\n")
         now = time.monotonic()
@@ -260,7 +263,7 @@ class PlainMessages:
     def _end_line(self) -> None:
         if self._line_open:
             self._write("\n")
-        self.console.file.flush()
+        self._file.flush()
 
     def feed(self, key: str, text: str) -> None:
         if key != self._current:
@@ -293,7 +296,7 @@ class PlainMessages:
         self._end_line()
         self._current = None
         self._write(text.strip("\n") + "\n")
-        self.console.file.flush()
+        self._file.flush()
 
     def finish_all(self) -> None:
         for key in list(self._streamed):

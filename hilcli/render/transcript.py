@@ -80,6 +80,8 @@ class TranscriptView:
         self._text_shown: set[str] = set()
         self._calls_shown: set[str] = set()
         self._call_names: dict[str, str] = {}
+        self._token_metadata: object = None
+        self._token_node = "messages"
 
     # -- events ---------------------------------------------------------------------------
 
@@ -167,10 +169,13 @@ class TranscriptView:
         if type(chunk) is not dict and not isinstance(chunk, Mapping):
             return
         metadata = data[1] if len(data) > 1 else None
-        if type(metadata) is not dict and not isinstance(metadata, Mapping):
-            metadata = {}
-        node = metadata.get("langgraph_node")
-        node = node if type(node) is str and node else str(node or "messages")
+        if metadata is self._token_metadata:  # the tokens of a message share their metadata
+            node = self._token_node
+        else:
+            if type(metadata) is not dict and not isinstance(metadata, Mapping):
+                metadata = {}
+            node = str(metadata.get("langgraph_node") or "messages")
+            self._token_metadata, self._token_node = metadata, node
         if chunk.get("type") != "AIMessageChunk":
             self.show_message(chunk, node, event.ns)
             return
