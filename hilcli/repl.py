@@ -62,7 +62,7 @@ class Repl:
     def toolbar(self) -> str:
         """The bottom toolbar: server, assistant, thread and status."""
         return (
-            f" {self.settings.url} · assistant {self.session.assistant} · "
+            f" {self.settings.url} · assistant {self.session.assistant_name} · "
             f"thread {self.session.thread_id or '-'} · {self.status} "
         )
 
@@ -75,7 +75,7 @@ class Repl:
     def loop(self, *, resume_pending: bool = False, attach: bool = False) -> None:
         """Read and act until the person leaves."""
         self.display.notice(
-            f"hil · {self.settings.url} · assistant {self.session.assistant} · "
+            f"hil · {self.settings.url} · assistant {self.session.assistant_name} · "
             f"thread {self.session.thread_id} · /help for commands, Ctrl-D to leave"
         )
         try:
@@ -231,7 +231,7 @@ class Repl:
         if self._guard(lambda: self.session.open_thread(arg, adopt_assistant=adopt)) is None:
             return True
         self.status = "idle"
-        self.display.notice(f"Switched to thread {arg} (assistant {self.session.assistant})")
+        self.display.notice(f"Switched to thread {arg} (assistant {self.session.assistant_name})")
         self._show_recent()
         self._act(lambda: self.session.converse(self.session.outcome_now()))
         return True

@@ -107,6 +107,9 @@ class Session:
     ) -> None:
         self.client = client
         self.assistant = assistant
+        #: What to call the assistant on screen: the graph's name rather than an assistant's
+        #: UUID once a thread's own assistant is adopted.
+        self.assistant_name = assistant
         self.terminal = terminal
         self.stream_modes = list(stream_modes)
         self.thread_id = thread_id
@@ -141,7 +144,9 @@ class Session:
         if adopt_assistant and isinstance(metadata, Mapping):
             owner = metadata.get("assistant_id") or metadata.get("graph_id")
             if isinstance(owner, str) and owner:
+                graph = metadata.get("graph_id")
                 self.assistant = owner
+                self.assistant_name = graph if isinstance(graph, str) and graph else owner
         return thread
 
     def pending(self) -> list[PendingInterrupt]:

@@ -139,7 +139,8 @@ def test_chat_thread_shows_the_conversation_then_asks_the_pending_question(
     stream_run(http, thread_id, "ask", input=user_input("an earlier message"))
     hil_env["HIL_URL"] = server_url
     with chat(hil_env, "--thread", thread_id) as child:
-        child.expect(thread_id)
+        # The thread's own assistant is adopted, and named by its graph, not its UUID.
+        child.expect_exact(f"assistant ask · thread {thread_id}")
         child.expect("you: an earlier message")
         answer_name(child, "Grace")
     assert get_thread(http, thread_id)["status"] == "idle"
