@@ -7,6 +7,8 @@ line contains `/stream`), can:
   request, in order; `random_cuts`: a seeded random offset for each of the first K streams);
 * end the answer early but cleanly, at the first chunk boundary after N bytes, as a proxy or
   load balancer closing an idle stream would (`clean_cuts`);
+* go silent after N bytes (`stalls`): forward nothing more, not even heartbeats, and keep
+  the connection open until the client gives up on it, as a dead link would;
 * refuse stream requests outright (`refuse_streams`: close before answering);
 * rewrite the answers to requests whose request line contains `rewrite_when` (streams by
   default) with same-length byte replacements (`rewrites`), so the chunked framing stays
@@ -41,6 +43,7 @@ class FaultProxy:
         *,
         cuts: Iterable[int] = (),
         clean_cuts: Iterable[int] = (),
+        stalls: Iterable[int] = (),
         random_cuts: int = 0,
         random_range: tuple[int, int] = (200, 6000),
         seed: int = 0,
@@ -53,6 +56,7 @@ class FaultProxy:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.cuts: deque[int] = deque(cuts)
         self.clean_cuts: deque[int] = deque(clean_cuts)
+        self.stalls: deque[int] = deque(stalls)
         self._random = random.Random(seed)
         self.random_cuts = random_cuts
         self.random_range = random_range
@@ -64,6 +68,7 @@ class FaultProxy:
         self.lifetime = lifetime
         self.streams_seen = 0
         self.cuts_made = 0
+        self.stalls_made = 0
         self.refused = 0
         self.requests: list[bytes] = []
         self._exchanges: list[_ConnectionState] = []
@@ -111,25 +116,28 @@ class FaultProxy:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _plan(self, request: bytes) -> tuple[bool, bool, int | None, bool]:
-        """For a new request: (a stream, refuse it, cut after how many bytes, cut cleanly)."""
+    def _plan(self, request: bytes) -> tuple[bool, bool, int | None, str]:
+        """For a new request: (a stream, refuse it, cut after how many bytes, how to cut:
+        `cut`, `clean` or `stall`)."""
         line = request.split(b"\r\n", 1)[0]
         with self._lock:
             self.requests.append(line)
             if b"/stream" not in line:
-                return self.rewrite_when in line, False, None, False
+                return self.rewrite_when in line, False, None, "cut"
             self.streams_seen += 1
             if self.refuse_streams:
                 self.refused += 1
-                return True, True, None, False
+                return True, True, None, "cut"
             if self.cuts:
-                return True, False, self.cuts.popleft(), False
+                return True, False, self.cuts.popleft(), "cut"
             if self.clean_cuts:
-                return True, False, self.clean_cuts.popleft(), True
+                return True, False, self.clean_cuts.popleft(), "clean"
+            if self.stalls:
+                return True, False, self.stalls.popleft(), "stall"
             if self.random_cuts > 0:
                 self.random_cuts -= 1
-                return True, False, self._random.randint(*self.random_range), False
-        return True, False, None, False
+                return True, False, self._random.randint(*self.random_range), "cut"
+        return True, False, None, "cut"
 
     def _serve(self) -> None:
         deadline = time.monotonic() + self.lifetime
@@ -178,12 +186,13 @@ class FaultProxy:
             if not data:
                 break
             if _starts_request(data):
-                stream, refuse, cut, clean = self._plan(data)
+                stream, refuse, cut, how = self._plan(data)
                 with state.lock:
                     state.sent = 0
                     state.cut_at = cut
+                    state.stall = how == "stall"
                     state.rewriting = stream
-                    state.framer = _Chunked() if clean else None
+                    state.framer = _Chunked() if how == "clean" else None
                 if stream and b"/stream" in data.split(b"\r\n", 1)[0]:
                     exchange = _ConnectionState()
                     exchange.stream, exchange.cut_at = True, cut
@@ -216,13 +225,20 @@ class FaultProxy:
             if not data:
                 break
             with state.lock:
+                if state.stalled:
+                    continue  # a dead link: nothing more arrives
                 data = self._rewrite(state, data)
                 cut_at = state.cut_at
                 if state.framer is not None and cut_at is not None:
                     data = self._clean_cut(state, data, cut_at)
                 elif cut_at is not None and state.sent + len(data) >= cut_at:
                     data = data[: max(0, cut_at - state.sent)]
-                    state.closed = True
+                    if state.stall:
+                        state.stalled = True
+                        with self._lock:
+                            self.stalls_made += 1
+                    else:
+                        state.closed = True
                 state.sent += len(data)
                 if state.exchange is not None:
                     state.exchange.sent = state.sent
@@ -300,6 +316,8 @@ class _ConnectionState:
         self.lock = threading.Lock()
         self.sent = 0
         self.cut_at: int | None = None
+        self.stall = False
+        self.stalled = False
         self.rewriting = False
         self.stream = False
         self.framer: _Chunked | None = None

@@ -13,8 +13,10 @@ import json
 import re
 from contextlib import redirect_stderr, redirect_stdout
 
+import httpx
 import pytest
 
+import hilcli.client
 from hilcli.cli import main
 from tests.proxy import FaultProxy
 
@@ -112,6 +114,22 @@ def test_clean_early_close_is_rejoined_or_caught_up(
 ) -> None:
     """The body ends properly but early: rejoined while the run goes on, else caught up."""
     _check_cut(server_url, baseline, [cut], clean=True)
+
+
+def test_a_link_gone_silent_is_noticed_by_the_read_timeout_and_rejoined(
+    server_url: str, baseline: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No bytes at all, not even the 5 s heartbeats: the read timeout (60 s, here 1.5 s)
+    gives up on the connection, and the stream is rejoined where it stopped."""
+    monkeypatch.setattr(hilcli.client, "DEFAULT_TIMEOUT", httpx.Timeout(10.0, read=1.5))
+    stall = int(0.4 * int(baseline["size"]))
+    for mode, extra in (("text", ()), ("json", ("--json",))):
+        with FaultProxy(server_url, stalls=[stall]) as proxy:
+            code, out, err = _hil_run(proxy.url, *extra)
+        assert code == 0, err
+        assert proxy.stalls_made == 1
+        assert "reconnecting" in err
+        assert _normalised(out) == baseline[mode]
 
 
 def test_cut_before_the_answer_head_finds_the_run_by_its_tag(

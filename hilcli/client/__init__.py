@@ -60,7 +60,7 @@ class AgentClient:
         *,
         api_key: str | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url.rstrip("/")
@@ -68,7 +68,10 @@ class AgentClient:
         if api_key:
             all_headers["x-api-key"] = api_key
         self._http = httpx.Client(
-            base_url=self.url, headers=all_headers, timeout=timeout, transport=transport
+            base_url=self.url,
+            headers=all_headers,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            transport=transport,
         )
 
     def close(self) -> None:
