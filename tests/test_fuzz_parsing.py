@@ -229,3 +229,13 @@ def test_recorded_streams_read_the_same_however_they_are_cut(path: Path, chunk: 
     whole = decode([data])
     assert whole
     assert decode(pieces) == whole
+
+
+def test_an_event_of_megabytes_in_small_pieces_reads_whole() -> None:
+    """A 4 MB data line arriving in 4 KB pieces is one event with all its bytes."""
+    value = "x" * (4 << 20)
+    data = b"event: values\r\ndata: " + json.dumps(value).encode() + b"\r\nid: 1-0\r\n\r\n"
+    pieces = [data[i : i + 4096] for i in range(0, len(data), 4096)]
+    (record,) = decode(pieces)
+    assert record.event == "values" and record.id == "1-0"
+    assert parse_event(record.event, record.data, record.id).data == value

@@ -33,8 +33,9 @@ class SseDecoder:
     """Turns the chunks of an event-stream body into `SseRecord`s, however it is cut."""
 
     def __init__(self) -> None:
-        self._tail = b""
-        """The start of a line whose end has not arrived."""
+        self._tail: list[bytes] = []
+        """The pieces of a line whose end has not arrived (joined once, when it does, so a
+        line of many megabytes costs what its bytes cost)."""
         self._after_cr = False
         """The last chunk ended with CR: a LF starting the next one completes that CRLF."""
         self._started = False
@@ -52,10 +53,14 @@ class SseDecoder:
             self._after_cr = False
             if chunk.startswith(b"\n"):
                 chunk = chunk[1:]
-        buf = self._tail + chunk if self._tail else chunk
+        tail = self._tail
+        if self._started and b"\n" not in chunk and b"\r" not in chunk:
+            tail.append(chunk)  # the middle of a long line
+            return []
+        buf = b"".join([*tail, chunk]) if tail else chunk
         if not self._started:
             if len(buf) < len(_BOM) and _BOM.startswith(buf):
-                self._tail = buf  # maybe the start of a byte order mark
+                self._tail = [buf]  # maybe the start of a byte order mark
                 return []
             self._started = True
             if buf.startswith(_BOM):
@@ -63,12 +68,12 @@ class SseDecoder:
         lines = buf.splitlines()
         end = buf[-1:]
         if end == b"\n":
-            self._tail = b""
+            self._tail = []
         elif end == b"\r":
-            self._tail = b""
+            self._tail = []
             self._after_cr = True
         else:
-            self._tail = lines.pop() if lines else b""
+            self._tail = [lines.pop()] if lines else []
         return self._records(lines)
 
     def _records(self, lines: list[bytes]) -> list[SseRecord]:
