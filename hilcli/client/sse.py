@@ -1,15 +1,16 @@
 """Server-sent events decoded from the bytes of a response, by the WHATWG event-stream rules.
 
 Why not httpx-sse: it decodes the body to text, then splits and handles it line by line in
-Python, which costs 2.5x reading the bytes (bench/README.md). Here each chunk is split into
+Python, which costs about three times receiving the bytes. Here each chunk is split into
 lines in C (`bytes.splitlines` ends lines at CRLF, LF or CR, exactly as the standard does),
 the three fields the server sends are told apart by their first bytes, and data stays bytes,
-which orjson reads directly: a third of httpx-sse's cost for the same events.
+which orjson reads directly. Reading a token stream this way costs 0.57x reading it with
+httpx-sse (bench/README.md), and a property test checks both read the same events.
 
 The standard's rules kept: a blank line dispatches the event; an event without data is not
-dispatched (heartbeat comments are not); the last event id carries over to later events; a
-line starting with `:` is a comment; a byte order mark at the start is skipped; an event the
-body ends in the middle of is dropped.
+dispatched (so neither are the server's heartbeat comments); the last event id carries over
+to later events; a line starting with `:` is a comment; a byte order mark at the start is
+skipped; an event the body ends in the middle of is dropped.
 """
 
 from __future__ import annotations
