@@ -25,8 +25,6 @@ from typing import Any, TextIO
 import pexpect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
 
 ANSI = re.compile(
     r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-B]|\x1b[=>]"
@@ -112,11 +110,14 @@ class Typist:
         return matched if isinstance(matched, str) else ""
 
     def leave(self) -> int:
-        """Type /quit and wait for `hil` to exit; its exit status."""
+        """Type /quit and wait for `hil` to exit; its exit status (128 + N if signal N ended it,
+        as a shell reports it, so a killed `hil` never passes for a clean exit)."""
         self.enter("/quit")
         self.child.expect(pexpect.EOF, timeout=30)
         self.child.close()
-        return int(self.child.exitstatus or 0)
+        if self.child.exitstatus is None:
+            return 128 + int(self.child.signalstatus or 0)
+        return int(self.child.exitstatus)
 
 
 def spawn(

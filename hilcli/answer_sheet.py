@@ -19,6 +19,7 @@ from hilcli.events import PendingInterrupt
 from hilcli.interrupts import (
     Decision,
     FormQuestion,
+    Question,
     ReviewRequest,
     ToolCallReview,
     answer_from_text,
@@ -51,16 +52,12 @@ def _shown_decision(review: ToolCallReview, decision: Decision, given: Decision)
     return f"{review.name}: {decision.type}" + (f" {detail}" if detail else "")
 
 
-def _inbox_style(request: ReviewRequest) -> bool:
-    return request.style in ("inbox", "inbox_list")
-
-
 def _decision_for(
     request: ReviewRequest, review: ToolCallReview, rule_decision: Decision
 ) -> Decision:
     """A rule's decision in the request's own vocabulary, edited args laid over the proposed."""
     kind = rule_decision.type
-    if _inbox_style(request):
+    if request.inbox:
         kind = "respond" if kind == "reject" and rule_decision.message else _INBOX_NAMES[kind]
     args = rule_decision.args
     if kind == "edit":
@@ -85,18 +82,19 @@ class AnswerSheet:
         Raises `ConfigError` when the matching rule's answer cannot be sent (a decision the
         review does not allow, form fields that do not fit the schema): nothing is sent.
         """
-        rule = next((r for r in self.rules if r.matches(interrupt)), None)
+        question = classify(interrupt)
+        rule = next((r for r in self.rules if r.matches(question)), None)
         if rule is not None:
-            return self._from_rule(rule, interrupt)
+            return self._from_rule(rule, question)
         if self.texts:
             self._given += 1
-            return self._from_text(self.texts.popleft(), interrupt)
+            return self._from_text(self.texts.popleft(), question)
         return None
 
-    def _from_rule(self, rule: AnswerRule, interrupt: PendingInterrupt) -> AutoAnswer | None:
-        question = classify(interrupt)
+    def _from_rule(self, rule: AnswerRule, question: Question) -> AutoAnswer | None:
         if isinstance(question, ReviewRequest) and rule.answer.kind == "decision":
             return self._decide(rule, question)
+        interrupt = question.interrupt
         value = rule.answer.value
         if isinstance(question, FormQuestion) and rule.answer.kind in ("fields", "json"):
             value = form_answer_from_json(question, value)
@@ -108,12 +106,11 @@ class AnswerSheet:
         return AutoAnswer(value, _shown(value), rule.label)
 
     def _decide(self, first: AnswerRule, request: ReviewRequest) -> AutoAnswer | None:
-        interrupt = request.interrupt
         decisions: list[Decision] = []
         labels: list[str] = []
         shown: list[str] = []
         for review in request.reviews:
-            rule = next((r for r in self.rules if r.matches(interrupt, tool=review.name)), None)
+            rule = next((r for r in self.rules if r.matches(request, tool=review.name)), None)
             if rule is None:
                 return None
             if rule.answer.decision is None:
@@ -127,32 +124,32 @@ class AnswerSheet:
                     f"{rule.where}: {rule.label}: {decision.type} is not allowed for {review.name} "
                     f"(allowed: {', '.join(review.decisions)})"
                 )
-            problem = edited_args_problem(review, decision.args) if decision.args else None
-            if decision.type == "edit" and problem is not None:
-                raise ConfigError(
-                    f"{rule.where}: {rule.label}: the edited arguments do not fit: {problem}"
-                )
+            if decision.type == "edit" and decision.args:
+                problem = edited_args_problem(review, decision.args)
+                if problem is not None:
+                    raise ConfigError(
+                        f"{rule.where}: {rule.label}: the edited arguments do not fit: {problem}"
+                    )
             decisions.append(decision)
             labels.append(rule.label)
             shown.append(_shown_decision(review, decision, rule.answer.decision))
         value = review_answer(request, decisions)
-        problem = answer_problem(interrupt, value)
+        problem = answer_problem(request.interrupt, value)
         if problem is not None:
             raise ConfigError(
                 f"{first.where}: {first.label}: its decision does not fit the request: {problem}"
             )
         return AutoAnswer(value, "; ".join(shown), ", ".join(dict.fromkeys(labels)))
 
-    def _from_text(self, text: str, interrupt: PendingInterrupt) -> AutoAnswer:
+    def _from_text(self, text: str, question: Question) -> AutoAnswer:
         source = f"--answer #{self._given}"
-        question = classify(interrupt)
         word, _, message = text.partition(":")
         kind = DECISION_ALIASES.get(word.strip().lower(), word.strip().lower())
         if isinstance(question, ReviewRequest) and kind in ("approve", "reject", "respond"):
             rule_decision = Decision(kind, message=message.strip() or None)
             decisions = [_decision_for(question, r, rule_decision) for r in question.reviews]
             return AutoAnswer(review_answer(question, decisions), text, source)
-        value = answer_from_text(interrupt, text)
+        value = answer_from_text(question.interrupt, text)
         if isinstance(question, FormQuestion):
             value = form_answer_from_json(question, value)
         return AutoAnswer(value, text, source)

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from hilcli.errors import ConfigError
 from hilcli.events import PendingInterrupt
-from hilcli.interrupts import Decision, ReviewRequest, TextQuestion, classify
+from hilcli.interrupts import Decision, Question, ReviewRequest, TextQuestion, classify
 
 AnswerKind = Literal["text", "json", "decision", "fields"]
 MATCHERS = ("node", "namespace", "tool", "question", "key")
@@ -82,12 +82,15 @@ def question_text(interrupt: PendingInterrupt) -> str:
     descriptions (else their names); for an object, its first string among `question`,
     `message`, `prompt`, `description`, `text`, `title`; otherwise the value as JSON.
     """
-    question = classify(interrupt)
+    return _question_text(classify(interrupt))
+
+
+def _question_text(question: Question) -> str:
     if isinstance(question, TextQuestion):
         return question.text
     if isinstance(question, ReviewRequest):
         return "\n".join(review.description or review.name for review in question.reviews)
-    value = interrupt.value
+    value = question.interrupt.value
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
@@ -128,9 +131,9 @@ class AnswerRule:
     question: re.Pattern[str] | None = None
     key: KeyPath | None = None
 
-    def matches(self, interrupt: PendingInterrupt, *, tool: str | None = None) -> bool:
-        """True when every matcher of the rule fits `interrupt` (and the action `tool`)."""
-        question = classify(interrupt)
+    def matches(self, question: Question, *, tool: str | None = None) -> bool:
+        """True when every matcher of the rule fits the (classified) interrupt and action `tool`."""
+        interrupt = question.interrupt
         review = question if isinstance(question, ReviewRequest) else None
         if self.answer.kind == "decision" and review is None:
             return False
@@ -144,7 +147,7 @@ class AnswerRule:
             )
             if self.tool not in names:
                 return False
-        if self.question is not None and not self.question.search(question_text(interrupt)):
+        if self.question is not None and not self.question.search(_question_text(question)):
             return False
         return self.key is None or has_key_path(interrupt.value, self.key)
 

@@ -8,10 +8,11 @@ one, `NoPreparedAnswer` stops the command (exit 3): there is never a silent defa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hilcli.answer_sheet import AnswerSheet
-from hilcli.answers import question_text
+from hilcli.answers import load_rules, question_text
 from hilcli.errors import NoPreparedAnswer
 from hilcli.events import PendingInterrupt, StreamEvent
 
@@ -62,7 +63,11 @@ class RuleAnsweringTerminal:
         auto = self.sheet.answer(interrupt)
         if auto is not None and (draft is None or draft != auto.value):
             self.display.question(interrupt, index, total)
-            shown = auto.shown if len(auto.shown) <= _SHOWN_LIMIT else auto.shown[:297] + "..."
+            shown = (
+                auto.shown
+                if len(auto.shown) <= _SHOWN_LIMIT
+                else auto.shown[: _SHOWN_LIMIT - 3] + "..."
+            )
             self.display.notice(f"answer> {shown}    (automatic: {auto.source})")
             self.answered += 1
             return auto.value
@@ -90,10 +95,6 @@ def answering_terminal(
     inner: Frontend, answers_file: str | None, texts: list[str] | None
 ) -> Frontend | RuleAnsweringTerminal:
     """`inner` wrapped with the rules of `answers_file` and the `--answer` texts, if any."""
-    from pathlib import Path
-
-    from hilcli.answers import load_rules
-
     rules = load_rules(Path(answers_file)) if answers_file else []
     sheet = AnswerSheet(rules, texts or ())
     return RuleAnsweringTerminal(inner, sheet) if sheet else inner

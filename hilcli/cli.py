@@ -50,6 +50,7 @@ Profile = Annotated[
     typer.Option("--profile", "-p", metavar="NAME", help="Config profile [env HIL_PROFILE]."),
 ]
 Json = Annotated[bool, typer.Option("--json", help="JSON Lines output.")]
+JsonDocument = Annotated[bool, typer.Option("--json", help="One JSON document.")]
 Raw = Annotated[bool, typer.Option("--raw", help="Print events as the server sent them.")]
 StreamMode = Annotated[
     list[str] | None,
@@ -237,7 +238,7 @@ def threads(
     limit: Annotated[
         int, typer.Option("--limit", min=1, metavar="N", help="At most this many.")
     ] = 20,
-    json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    json_output: JsonDocument = False,
     url: Url = None,
     api_key: ApiKey = None,
     header: Header = None,
@@ -255,7 +256,7 @@ def threads(
 @app.command()
 def show(
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread to show.")],
-    json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    json_output: JsonDocument = False,
     url: Url = None,
     api_key: ApiKey = None,
     header: Header = None,
@@ -326,7 +327,7 @@ def config_show(
     header: Header = None,
     config: Config = None,
     profile: Profile = None,
-    json_output: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+    json_output: JsonDocument = False,
     debug: Debug = False,
 ) -> None:
     """The effective settings and where each came from (API key redacted)."""

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hilcli.errors import (
@@ -65,14 +63,16 @@ def _stream_modes(settings: Settings) -> list[str]:
     return modes
 
 
-def _plain_output() -> bool:
-    return not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
-
-
 def _display(opts: CommonOptions) -> Display:
-    from hilcli.render.display import JsonDisplay, RawDisplay, RichDisplay, make_console
+    from hilcli.render.display import (
+        JsonDisplay,
+        RawDisplay,
+        RichDisplay,
+        make_console,
+        stdout_is_plain,
+    )
 
-    plain = _plain_output()
+    plain = stdout_is_plain()
     err = make_console(sys.stderr, plain=plain or not sys.stderr.isatty())
     if opts.json_output:
         return JsonDisplay(sys.stdout, err)
@@ -123,9 +123,7 @@ def chat_command(opts: CommonOptions, thread_id: str | None, url: str | None = N
     session = _session(opts, settings, display, interactive=True)
     with session.client:
         if thread_id:
-            session.open_thread(
-                thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
-            )
+            session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         else:
             session.new_thread()
         Repl(session, settings).loop(resume_pending=bool(thread_id))
@@ -203,9 +201,7 @@ def run_command(
     session = _session(opts, settings, display, interactive=ask_rest)
     with session.client:
         if thread_id:
-            session.open_thread(
-                thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
-            )
+            session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         outcome = session.run(input=run_input)
         if prepared:
             outcome = _converse_with_rules(session, display, outcome)
@@ -252,9 +248,7 @@ def resume_command(
     display = _display(opts)
     session = _session(opts, settings, display, interactive=False)
     with session.client:
-        thread = session.open_thread(
-            thread_id, adopt_assistant=settings.sources.get("assistant") != "flag"
-        )
+        thread = session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         try:
             outcome = session.outcome_now()
         except ThreadBusy as exc:  # not waiting for input: the contract's exit 4, nothing sent
@@ -263,13 +257,6 @@ def resume_command(
                 "Nothing was sent.",
                 hint=exc.hint,
             ) from exc
-        if not answer.given:  # the rules answer what is pending, and what comes after
-            if not outcome.interrupts:
-                raise NothingToResume(
-                    f"Thread {thread_id} is not waiting for input "
-                    f"(status: {thread.get('status', 'unknown')}); nothing was sent."
-                )
-            return _finish(display, _converse_with_rules(session, display, outcome))
         if outcome.at_breakpoint and answer.value_json is not None and parsed is None:
             return _finish(display, session.run(input=None))  # continue past a breakpoint
         pending = outcome.interrupts
@@ -278,6 +265,8 @@ def resume_command(
                 f"Thread {thread_id} is not waiting for input "
                 f"(status: {thread.get('status', 'unknown')}); nothing was sent."
             )
+        if not answer.given:  # the rules answer what is pending, and what comes after
+            return _finish(display, _converse_with_rules(session, display, outcome))
         if interrupt_id is not None:
             chosen = [item for item in pending if item.id == interrupt_id]
             if not chosen:
@@ -304,7 +293,7 @@ def resume_command(
             message=answer.message,
         )
         try:
-            result = session.resume({target.id: value})
+            result = session.resume({target.id: value}, pending=pending)
         except AnswerNotSent as exc:
             exc.hint = (
                 f"Re-send it with: hil resume {thread_id} --interrupt-id {target.id} "
@@ -328,17 +317,12 @@ def _converse_with_rules(session: Session, display: Display, outcome: RunOutcome
 # -- demo ------------------------------------------------------------------------------------
 
 
-def demo_config() -> Path:
-    """The `langgraph.json` of the bundled example graphs."""
-    return Path(__file__).parent / "demo" / "langgraph.json"
-
-
 def demo_command(*, debug: bool, port: int) -> None:
     """`hil demo`: a local server with the bundled graphs, and a chat with it."""
     from hilcli.server import LocalServer
 
     sys.stderr.write("Starting the demo server (in-memory LangGraph Agent Server)…\n")
-    with LocalServer(demo_config(), port=port) as server:
+    with LocalServer(port=port) as server:  # the bundled example graphs
         sys.stderr.write(
             f"Server ready at {server.url}. Graphs: agent (this chat), approval, form.\n"
             "Try: Ask the user where they are, then look up the weather there\n"

@@ -80,7 +80,7 @@ def inbox_command(opts: CommonOptions) -> None:
     from hilcli.render.tables import ThreadView, console_of, print_threads
 
     settings = _settings(opts)
-    assistant = settings.assistant if settings.sources.get("assistant") == "flag" else None
+    assistant = settings.assistant if settings.assistant_given else None
     if opts.json_output:
         with _client(settings) as client:
             waiting = waiting_threads(client, assistant)

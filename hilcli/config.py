@@ -60,6 +60,11 @@ class Settings:
     config_path: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def assistant_given(self) -> bool:
+        """Whether `-a` named the assistant: then it wins over a thread's own assistant."""
+        return self.sources.get("assistant") == "flag"
+
 
 def default_config_path(env: Mapping[str, str]) -> Path:
     """`$XDG_CONFIG_HOME/hil/config.toml`, else `~/.config/hil/config.toml`."""
@@ -69,11 +74,16 @@ def default_config_path(env: Mapping[str, str]) -> Path:
 
 def config_path(flag: str | None, env: Mapping[str, str]) -> Path:
     """The config file in use: `--config`, then `HIL_CONFIG`, then the default path."""
+    return _config_choice(flag, env)[0]
+
+
+def _config_choice(flag: str | None, env: Mapping[str, str]) -> tuple[Path, str]:
+    """The config file in use and where that choice came from."""
     if flag:
-        return Path(flag).expanduser()
+        return Path(flag).expanduser(), "flag"
     if env.get("HIL_CONFIG"):
-        return Path(env["HIL_CONFIG"]).expanduser()
-    return default_config_path(env)
+        return Path(env["HIL_CONFIG"]).expanduser(), "env HIL_CONFIG"
+    return default_config_path(env), "default"
 
 
 def _line_of(text: str, key: str, table: str | None) -> int | None:
@@ -194,12 +204,9 @@ def resolve(
 ) -> Settings:
     """The effective settings: flag > environment > profile > default."""
     env = os.environ if env is None else env
-    path = config_path(config, env)
+    path, path_source = _config_choice(config, env)
     data = load_config(path)
-    settings = Settings(config_path=path)
-    settings.sources["config"] = (
-        "flag" if config else "env HIL_CONFIG" if env.get("HIL_CONFIG") else "default"
-    )
+    settings = Settings(config_path=path, sources={"config": path_source})
     profiles = data.get("profiles", {})
     if profile:
         chosen, settings.sources["profile"] = profile, "flag"

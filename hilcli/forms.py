@@ -75,8 +75,6 @@ def _type_of(schema: Mapping[str, Any]) -> str | None:
         kind = kinds[0] if len(kinds) == 1 else None
     if isinstance(kind, str):
         return kind
-    if isinstance(schema.get("enum"), list):
-        return "enum"
     if "const" in schema:
         return "const"
     return None

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hilcli.errors import AnswerNotSent, Cancelled, HilError, NotFound
+from hilcli.errors import AnswerNotSent, Cancelled, HilError, NotFound, ThreadBusy
 from hilcli.events import PendingInterrupt, interrupts_from_state
 from hilcli.threads import ThreadSummary, belongs_to, summarize, with_pending
 
@@ -111,11 +111,17 @@ class Inbox:
     def answer(self, chosen: WaitingThread) -> None:
         """Show the thread's context, ask its questions, and stream the resumed run."""
         session = self.session
+        thread_id = chosen.summary.thread_id
         try:
-            thread = session.open_thread(chosen.summary.thread_id)
+            thread = session.open_thread(thread_id)
             self.view.header(thread, chosen.summary.assistant)
-            self.view.conversation(session.client.get_state(chosen.summary.thread_id).get("values"))
-            outcome = session.converse(session.outcome_now())
+            try:
+                outcome = session.outcome_now()  # one read of the state: context and questions
+            except ThreadBusy:  # busy since the listing: its context all the same, then why
+                self.view.conversation(session.client.get_state(thread_id).get("values"))
+                raise
+            self.view.conversation(outcome.values)
+            outcome = session.converse(outcome)
         except Cancelled as exc:
             self.display.notice(exc.message)
             return

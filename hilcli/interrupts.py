@@ -36,7 +36,13 @@ HITL_DECISIONS = ("approve", "edit", "reject", "respond")
 INBOX_DECISIONS = ("accept", "edit", "respond", "ignore")
 """Decisions of an Agent Inbox `HumanInterrupt`, in the order they are offered."""
 
-"""What each decision does, for help lines."""
+_INBOX_ALLOWS = {
+    "accept": "allow_accept",
+    "edit": "allow_edit",
+    "respond": "allow_respond",
+    "ignore": "allow_ignore",
+}
+"""The `HumanInterruptConfig` flag that allows each Inbox decision."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,11 @@ class ReviewRequest:
     interrupt: PendingInterrupt
     style: ReviewStyle
     reviews: tuple[ToolCallReview, ...]
+
+    @property
+    def inbox(self) -> bool:
+        """True for an Agent Inbox request (decisions accept / edit / respond / ignore)."""
+        return self.style in ("inbox", "inbox_list")
 
 
 @dataclass(frozen=True)
@@ -216,9 +227,7 @@ def _inbox_review(item: Mapping[str, Any]) -> ToolCallReview:
     action = _mapping(item.get("action_request"))
     config = item.get("config")
     if isinstance(config, Mapping):
-        keys = {"accept": "allow_accept", "edit": "allow_edit"}
-        keys.update(respond="allow_respond", ignore="allow_ignore")
-        decisions = tuple(d for d in INBOX_DECISIONS if config.get(keys[d]) is True)
+        decisions = tuple(d for d in INBOX_DECISIONS if config.get(_INBOX_ALLOWS[d]) is True)
     else:
         decisions = INBOX_DECISIONS
     return ToolCallReview(
@@ -312,7 +321,7 @@ def answer_problem(interrupt: PendingInterrupt, value: Any) -> str | None:
 
 def approve_all(request: ReviewRequest) -> list[Decision]:
     """Approve (or accept) every tool call of a review request."""
-    kind = "accept" if request.style in ("inbox", "inbox_list") else "approve"
+    kind = "accept" if request.inbox else "approve"
     return [Decision(kind) for _ in request.reviews]
 
 
@@ -322,7 +331,7 @@ def reject_all(request: ReviewRequest, message: str | None) -> list[Decision]:
     An Agent Inbox request has no `reject`: with a message it is answered with `respond`,
     without one with `ignore`.
     """
-    if request.style not in ("inbox", "inbox_list"):
+    if not request.inbox:
         return [Decision("reject", message=message) for _ in request.reviews]
     kind = "respond" if message is not None else "ignore"
     return [Decision(kind, message=message) for _ in request.reviews]

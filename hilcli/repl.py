@@ -82,8 +82,7 @@ class Repl:
             if attach:
                 self._act(self._attach_or_pending)
             if resume_pending:
-                self._show_recent()
-                self._act(lambda: self.session.converse(self.session.outcome_now()))
+                self._catch_up()
             self._read_and_act()
         except EOFError:  # input ended (Ctrl-D or the end of piped input) during a question
             self.display.notice("Input ended; the question stays pending on the thread.")
@@ -227,14 +226,18 @@ class Repl:
         if not arg:
             self.display.notice(f"thread {self.session.thread_id}")
             return True
-        adopt = self.settings.sources.get("assistant") != "flag"
+        adopt = not self.settings.assistant_given
         if self._guard(lambda: self.session.open_thread(arg, adopt_assistant=adopt)) is None:
             return True
         self.status = "idle"
         self.display.notice(f"Switched to thread {arg} (assistant {self.session.assistant_name})")
-        self._show_recent()
-        self._act(lambda: self.session.converse(self.session.outcome_now()))
+        self._catch_up()
         return True
+
+    def _catch_up(self) -> None:
+        """Show the thread's latest messages, then ask what it waits for."""
+        self._show_recent()
+        self._act(self._answer_pending)
 
     def _show_recent(self, count: int = 6) -> None:
         """The thread's latest messages (or values), before any pending question is asked."""

@@ -210,24 +210,27 @@ class Session:
             self.drafts[interrupt.id] = answers[interrupt.id]
         return answers
 
-    def resume(self, answers: Mapping[str, Any], *, check_pending: bool = True) -> RunOutcome:
+    def resume(
+        self, answers: Mapping[str, Any], *, pending: Sequence[PendingInterrupt] | None = None
+    ) -> RunOutcome:
         """Resume the run with `{interrupt_id: answer}`, never losing the answers.
 
         Stale answers (someone else already answered) are refused before anything is sent.
         Until the server has them the answers stay in `drafts`; a failure to send is retried
-        with backoff, and if it still fails `AnswerNotSent` carries them.
+        with backoff, and if it still fails `AnswerNotSent` carries them. `pending` is what
+        the caller read from the thread an instant ago, with nobody asked since: the first
+        staleness check uses it rather than reading the state again.
         """
         self.ensure_thread()
         self.drafts.update(answers)
-        if check_pending:
-            self._refuse_stale(answers)
+        self._refuse_stale(answers, pending)
         last_error: HilError | None = None
         for attempt, delay in enumerate((0.0, *ANSWER_RETRY_DELAYS)):
             if delay:
                 self.terminal.notice(f"Your answer is kept; sending it again in {delay:g}s…")
                 time.sleep(delay)
             try:
-                if attempt and check_pending:
+                if attempt:
                     self._refuse_stale(answers, retrying=True)
                 outcome = self.run(command={"resume": dict(answers)})
             except RunLost:
@@ -248,9 +251,16 @@ class Session:
         for key in answers:
             self.drafts.pop(key, None)
 
-    def _refuse_stale(self, answers: Mapping[str, Any], *, retrying: bool = False) -> None:
+    def _refuse_stale(
+        self,
+        answers: Mapping[str, Any],
+        pending: Sequence[PendingInterrupt] | None = None,
+        *,
+        retrying: bool = False,
+    ) -> None:
         """Raise `NothingToResume` (sending nothing) when an answered id is no longer pending."""
-        pending = self.pending()
+        if pending is None:
+            pending = self.pending()
         pending_ids = {item.id for item in pending}
         if all(key in pending_ids for key in answers):
             return
@@ -282,14 +292,11 @@ class Session:
     def attach(self) -> RunOutcome | None:
         """Join the thread's running run, replayed from its start; None when there is none."""
         thread_id = self.ensure_thread()
-        runs = self.client.list_runs(thread_id, limit=20)
-        usable = [r for r in runs if isinstance(r, Mapping) and isinstance(r.get("run_id"), str)]
-        active = [run for run in usable if run.get("status") == "running"] or [
-            run for run in usable if run.get("status") == "pending"
-        ]
+        active = self._active_runs(thread_id)
         if not active:
             return None
-        run_id = str(active[-1]["run_id"])
+        running = [run for run in active if run["status"] == "running"]
+        run_id = (running or active)[-1]["run_id"]
         self.terminal.notice(f"Joined run {run_id}.")
         stream = self.client.join_run(
             thread_id, run_id, stream_mode=self.stream_modes, on_reconnect=self._reconnecting
@@ -340,7 +347,9 @@ class Session:
                 hint=f"`hil attach {thread_id}` joins it again.",
             )
         try:
-            run_ids = [run_id] if run_id else self._active_runs(thread_id)
+            run_ids = (
+                [run_id] if run_id else [run["run_id"] for run in self._active_runs(thread_id)]
+            )
             for each in run_ids:
                 self.client.cancel_run(thread_id, each, wait=True)
         except HilError as exc:
@@ -352,10 +361,11 @@ class Session:
             raise Cancelled("Stopped before the run started; nothing runs on the thread.")
         raise Cancelled("Cancelled the run; the thread is ready for a new message.")
 
-    def _active_runs(self, thread_id: str) -> list[str]:
+    def _active_runs(self, thread_id: str) -> list[Mapping[str, Any]]:
+        """The thread's pending and running runs, newest first, each with a `run_id`."""
         runs = self.client.list_runs(thread_id, limit=20)
         return [
-            str(run["run_id"])
+            run
             for run in runs
             if isinstance(run, Mapping)
             and isinstance(run.get("run_id"), str)

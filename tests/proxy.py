@@ -27,7 +27,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -173,18 +173,24 @@ class FaultProxy:
         self._server_to_client(client, upstream, state)
         up.join(timeout=5)
 
-    def _client_to_server(
-        self, client: socket.socket, upstream: socket.socket, state: _ConnectionState
-    ) -> None:
+    def _receive(self, sock: socket.socket, state: _ConnectionState) -> Iterator[bytes]:
+        """What `sock` sends, read by read, until it closes or fails, the exchange is closed
+        or the proxy stops."""
         while not self._stop.is_set() and not state.closed:
             try:
-                data = client.recv(_CHUNK)
+                data = sock.recv(_CHUNK)
             except TimeoutError:
                 continue
             except OSError:
-                break
+                return
             if not data:
-                break
+                return
+            yield data
+
+    def _client_to_server(
+        self, client: socket.socket, upstream: socket.socket, state: _ConnectionState
+    ) -> None:
+        for data in self._receive(client, state):
             if _starts_request(data):
                 stream, refuse, cut, how = self._plan(data)
                 with state.lock:
@@ -215,15 +221,7 @@ class FaultProxy:
     def _server_to_client(
         self, client: socket.socket, upstream: socket.socket, state: _ConnectionState
     ) -> None:
-        while not self._stop.is_set() and not state.closed:
-            try:
-                data = upstream.recv(_CHUNK)
-            except TimeoutError:
-                continue
-            except OSError:
-                break
-            if not data:
-                break
+        for data in self._receive(upstream, state):
             with state.lock:
                 if state.stalled:
                     continue  # a dead link: nothing more arrives

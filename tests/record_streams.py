@@ -34,6 +34,7 @@ from tests.support import (  # noqa: E402
     WEATHER_PROMPT,
     create_thread,
     get_state,
+    get_thread,
     user_input,
 )
 
@@ -154,7 +155,7 @@ def record(client: httpx.Client, scenario: Scenario, out: Path) -> dict[str, Any
             continue
         (out / f"{step.name}.sse").write_bytes(b"".join(chunks))
         state = get_state(client, thread_id)
-        status = client.get(f"/threads/{thread_id}").json()["status"]
+        status = get_thread(client, thread_id)["status"]
         index[step.name] = {
             "graph": scenario.graph,
             "request": body,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pexpect
 
-from tests.hilterm import spawn_hil
+from tests.hilterm import pty_session, quit_chat
 from tests.support import WEATHER_PROMPT
 from tests.support import run_hil as hil
 
@@ -275,22 +275,17 @@ def test_chat_answers_by_rule_and_asks_the_rest(
         '[[rule]]\nquestion = "located"\ntext = "Lisbon"\n'
         '[[rule]]\nnode = "ask_colour"\ntext = "blue"\n',
     )
-    child = spawn_hil(["chat", "--url", server_url, "--answers", rules], hil_env)
-    try:
+    args = ["chat", "--url", server_url, "--answers", rules]
+    with pty_session(args, hil_env) as child:
         child.expect("you>")
         child.sendline(WEATHER_PROMPT)
         child.expect("Where are you located\\?")
         child.expect("answer> Lisbon    \\(automatic: rule 1\\)")
         child.expect("sunny in Lisbon")
-        child.expect("you>")
-        child.sendline("/quit")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close()
+        quit_chat(child)
     assert child.exitstatus == 0
 
-    child = spawn_hil(["chat", "--url", server_url, "-a", "parallel", "--answers", rules], hil_env)
-    try:
+    with pty_session([*args, "-a", "parallel"], hil_env) as child:
         child.expect("you>")
         child.sendline("go")
         child.expect("answer> blue    \\(automatic: rule 2\\)")
@@ -298,11 +293,7 @@ def test_chat_answers_by_rule_and_asks_the_rest(
         child.expect("answer>")
         child.sendline("pizza")
         child.expect("Favourite colour: blue; favourite food: pizza.")
-        child.expect("you>")
-        child.sendline("/quit")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close()
+        quit_chat(child)
     assert child.exitstatus == 0
 
 
@@ -310,18 +301,14 @@ def test_run_on_a_terminal_asks_what_no_rule_answers(
     server_url: str, hil_env: dict[str, str], tmp_path: Path
 ) -> None:
     rules = rules_file(tmp_path, '[[rule]]\nnode = "ask_colour"\ntext = "green"\n')
-    child = spawn_hil(
-        ["run", "go", "-a", "parallel", "--url", server_url, "--answers", rules], hil_env
-    )
-    try:
+    args = ["run", "go", "-a", "parallel", "--url", server_url, "--answers", rules]
+    with pty_session(args, hil_env) as child:
         child.expect("answer> green    \\(automatic: rule 1\\)")
         child.expect("What is your favourite food\\?")
         child.expect("answer>")
         child.sendline("rice")
         child.expect("Favourite colour: green; favourite food: rice.")
         child.expect(pexpect.EOF)
-    finally:
-        child.close()
     assert child.exitstatus == 0
 
 

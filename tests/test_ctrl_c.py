@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pexpect
 
-from tests.hilterm import spawn_hil
+from tests.hilterm import pty_session, quit_chat, spawn_hil
 from tests.support import create_thread, get_thread
 
 LONG_RUN = json.dumps({"count": 4000, "delay": 0.05})
@@ -44,8 +44,7 @@ def test_ctrl_c_in_chat_cancels_the_run_and_returns_to_the_prompt(
 ) -> None:
     thread_id = create_thread(http)
     args = ["chat", "--thread", thread_id, "--url", server_url, "-a", "many_events"]
-    chat = spawn_hil([*args, "--stream-mode", "custom"], hil_env)
-    try:
+    with pty_session([*args, "--stream-mode", "custom"], hil_env) as chat:
         chat.expect("you>")
         chat.sendline(f"/input {LONG_RUN}")
         chat.expect(r'"i": 3\b')
@@ -58,11 +57,7 @@ def test_ctrl_c_in_chat_cancels_the_run_and_returns_to_the_prompt(
         # The thread is usable: a new run goes through.
         chat.sendline('/input {"count": 2}')
         chat.expect("Emitted 2 events.")
-        chat.expect("you>")
-        chat.sendline("/quit")
-        chat.expect(pexpect.EOF)
-    finally:
-        chat.close(force=True)
+        quit_chat(chat)
 
 
 def test_detach_leaves_the_run_running(
@@ -94,16 +89,13 @@ def test_ctrl_c_in_run_cancels_and_exits_130(
 ) -> None:
     thread_id = create_thread(http)
     args = ["run", "--thread", thread_id, "--url", server_url, "-a", "many_events"]
-    child = spawn_hil([*args, "--input-json", LONG_RUN, "--stream-mode", "custom"], hil_env)
-    try:
+    args += ["--input-json", LONG_RUN, "--stream-mode", "custom"]
+    with pty_session(args, hil_env) as child:
         child.expect(r'"i": 3\b')
         child.sendintr()
         child.expect("Cancelled the run")
         child.expect(pexpect.EOF)
-        child.close()
-        assert child.exitstatus == 130
-    finally:
-        child.close(force=True)
+    assert child.exitstatus == 130
     assert active_runs(http, thread_id) == []
     assert get_thread(http, thread_id)["status"] != "busy"
 
@@ -124,8 +116,7 @@ def test_attach_joins_the_running_run_and_ctrl_c_cancels_it(
     response.raise_for_status()
     wait_for_active_run(http, thread_id)
     args = ["attach", thread_id, "--url", server_url, "-a", "many_events"]
-    child = spawn_hil([*args, "--stream-mode", "custom"], hil_env)
-    try:
+    with pty_session([*args, "--stream-mode", "custom"], hil_env) as child:
         child.expect("Joined run")
         child.expect(r'"i": 0\b')  # replayed from the start
         child.expect(r'"i": 5\b')
@@ -135,19 +126,12 @@ def test_attach_joins_the_running_run_and_ctrl_c_cancels_it(
         assert active_runs(http, thread_id) == []
         child.sendline("/quit")
         child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
 
 
 def test_attach_says_when_nothing_runs(
     http: httpx.Client, server_url: str, hil_env: dict[str, str]
 ) -> None:
     thread_id = create_thread(http)
-    child = spawn_hil(["attach", thread_id, "--url", server_url, "-a", "ask"], hil_env)
-    try:
+    with pty_session(["attach", thread_id, "--url", server_url, "-a", "ask"], hil_env) as child:
         child.expect("No run is running on this thread")
-        child.expect("you>")
-        child.sendline("/quit")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
+        quit_chat(child)

@@ -13,16 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pexpect
 import pytest
 
-from hilcli.server import LocalServer, free_port
-from tests.hilterm import spawn_hil
+from hilcli.server import free_port
+from tests.hilterm import pty_session, quit_chat
 from tests.proxy import FaultProxy
-from tests.support import REPO_ROOT, create_thread
+from tests.support import create_thread
 from tests.support import run_hil as hil
 
-AUTH_CONFIG = REPO_ROOT / "tests" / "graphs_auth" / "langgraph.json"
 MANY = ["-a", "many_events", "--input-json", '{"count": 5}', "--stream-mode", "custom"]
 
 
@@ -34,13 +32,6 @@ def assert_clean_error(result: subprocess.CompletedProcess[str], code: int, *wor
     assert 1 <= len(lines) <= 2, result.stderr
     for word in words:
         assert word.lower() in result.stderr.lower(), result.stderr
-
-
-@pytest.fixture(scope="module")
-def auth_url() -> Iterator[str]:
-    """A second real server, with custom auth: `good-key` may do anything, `reader-key` nothing."""
-    with LocalServer(AUTH_CONFIG) as server:
-        yield server.url
 
 
 # -- reaching the server ---------------------------------------------------------------------
@@ -70,19 +61,21 @@ def test_not_an_http_url(hil_env: dict[str, str]) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_missing_key_is_401(hil_env: dict[str, str], auth_url: str) -> None:
-    result = hil(hil_env, "run", "hi", "--url", auth_url, "-a", "ask")
+def test_missing_key_is_401(hil_env: dict[str, str], auth_server_url: str) -> None:
+    result = hil(hil_env, "run", "hi", "--url", auth_server_url, "-a", "ask")
     assert_clean_error(result, 5, "401", "Invalid API key")
 
 
-def test_refused_key_is_403(hil_env: dict[str, str], auth_url: str) -> None:
-    result = hil(hil_env, "run", "hi", "--url", auth_url, "-a", "ask", "--api-key", "reader-key")
+def test_refused_key_is_403(hil_env: dict[str, str], auth_server_url: str) -> None:
+    args = ["--url", auth_server_url, "-a", "ask", "--api-key", "reader-key"]
+    result = hil(hil_env, "run", "hi", *args)
     assert_clean_error(result, 5, "403")
     assert "reader-key" not in result.stderr
 
 
-def test_good_key_is_accepted(hil_env: dict[str, str], auth_url: str) -> None:
-    result = hil(hil_env, "run", "hi", "--url", auth_url, "-a", "ask", "--api-key", "good-key")
+def test_good_key_is_accepted(hil_env: dict[str, str], auth_server_url: str) -> None:
+    args = ["--url", auth_server_url, "-a", "ask", "--api-key", "good-key"]
+    result = hil(hil_env, "run", "hi", *args)
     assert result.returncode == 3, result.stderr  # the graph asks for a name
     assert "What is your name?" in result.stdout
 
@@ -117,16 +110,22 @@ def test_unknown_assistant_shows_the_servers_detail(
     assert len(result.stderr.strip().splitlines()) <= 2
 
 
-@pytest.fixture
-def busy_thread(http: httpx.Client) -> Iterator[str]:
-    """A thread with a long background run on it, cancelled at the end."""
-    thread_id = create_thread(http)
+def start_long_run(http: httpx.Client, thread_id: str) -> str:
+    """Start a long background run on the thread; its run id."""
     response = http.post(
         f"/threads/{thread_id}/runs",
         json={"assistant_id": "many_events", "input": {"count": 2000, "delay": 0.05}},
     )
     response.raise_for_status()
-    run_id = response.json()["run_id"]
+    run_id: str = response.json()["run_id"]
+    return run_id
+
+
+@pytest.fixture
+def busy_thread(http: httpx.Client) -> Iterator[str]:
+    """A thread with a long background run on it, cancelled at the end."""
+    thread_id = create_thread(http)
+    run_id = start_long_run(http, thread_id)
     yield thread_id
     http.post(f"/threads/{thread_id}/runs/{run_id}/cancel", params={"wait": "1"})
 
@@ -233,15 +232,9 @@ def test_busy_thread_in_chat_offers_to_wait_or_attach_then_sends(
 ) -> None:
     thread_id = create_thread(http)
     args = ["chat", "--thread", thread_id, "--url", server_url, "-a", "many_events"]
-    chat = spawn_hil(args, hil_env)
-    try:
+    with pty_session(args, hil_env) as chat:
         chat.expect("you>")
-        response = http.post(
-            f"/threads/{thread_id}/runs",
-            json={"assistant_id": "many_events", "input": {"count": 2000, "delay": 0.05}},
-        )
-        response.raise_for_status()
-        run_id = response.json()["run_id"]
+        run_id = start_long_run(http, thread_id)
         chat.sendline('/input {"count": 3}')
         chat.expect("thread is busy")
         chat.expect(r"\[a\]ttach to it, \[w\]ait for it")
@@ -250,8 +243,4 @@ def test_busy_thread_in_chat_offers_to_wait_or_attach_then_sends(
         http.post(f"/threads/{thread_id}/runs/{run_id}/cancel", params={"wait": "1"})
         chat.expect("trying again")
         chat.expect("Emitted 3 events.")
-        chat.expect("you>")
-        chat.sendline("/quit")
-        chat.expect(pexpect.EOF)
-    finally:
-        chat.close(force=True)
+        quit_chat(chat)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pexpect
 
-from tests.hilterm import spawn_hil
+from tests.hilterm import pty_session, quit_chat
 
 MAIL_AND_DELETE = "Mail bob@example.com and delete the report"
 ESC_ENTER = "\x1b\r"  # ends a multi-line prompt_toolkit input
@@ -34,15 +34,11 @@ def chat(
     env = {k: v for k, v in env.items() if k not in ("VISUAL", "EDITOR")}
     if editor is not None:
         env["EDITOR"] = editor
-    child = spawn_hil(["chat", "--url", server_url, "-a", graph], env, timeout=60)
-    try:
+    args = ["chat", "--url", server_url, "-a", graph]
+    with pty_session(args, env, timeout=60) as child:
         child.expect("you>")
         yield child
-        child.expect("you>")
-        child.sendline("/quit")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close()
+        quit_chat(child)
     assert child.exitstatus == 0
 
 

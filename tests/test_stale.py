@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pexpect
 
-from tests.hilterm import spawn_hil, strip_ansi
+from tests.hilterm import pty_session, quit_chat, strip_ansi
 from tests.proxy import FaultProxy
 from tests.support import create_thread, get_state, stream_run, user_input
 from tests.support import run_hil as hil
@@ -58,8 +60,8 @@ def test_chat_answer_to_an_already_answered_question_is_not_sent(
     http: httpx.Client, server_url: str, hil_env: dict[str, str]
 ) -> None:
     thread_id, _ = waiting_thread(http)
-    chat = spawn_hil(["chat", "--thread", thread_id, "--url", server_url, "-a", "ask"], hil_env)
-    try:
+    args = ["chat", "--thread", thread_id, "--url", server_url, "-a", "ask"]
+    with pty_session(args, hil_env) as chat:
         chat.expect("What is your name")
         chat.expect("answer>")
         other = hil(hil_env, "resume", thread_id, "--value", "Bob", "--url", server_url)
@@ -70,8 +72,6 @@ def test_chat_answer_to_an_already_answered_question_is_not_sent(
         assert "was not sent" in strip_ansi(chat.before or "")
         chat.sendline("/quit")
         chat.expect(pexpect.EOF)
-    finally:
-        chat.close(force=True)
     runs = resume_runs(http, thread_id)
     assert len(runs) == 1
     assert runs[0]["kwargs"]["command"]["resume"] == {get_interrupt_key(runs[0]): "Bob"}
@@ -106,43 +106,43 @@ def test_resume_that_cannot_be_sent_prints_the_answer_to_resend(
     assert json.dumps("Carol") in resend
 
 
-def answer_that_cannot_be_sent(proxy: FaultProxy, env: dict[str, str], name: str) -> pexpect.spawn:
+@contextmanager
+def answer_that_cannot_be_sent(
+    proxy: FaultProxy, env: dict[str, str], name: str
+) -> Iterator[pexpect.spawn]:
     """`hil chat` through `proxy`, with an answer typed while the proxy refuses runs."""
-    chat = spawn_hil(["chat", "--url", proxy.url, "-a", "ask"], env)
-    chat.expect("you>")
-    chat.sendline("hi")
-    chat.expect("What is your name")
-    chat.expect("answer>")
-    proxy.refuse_streams = True
-    chat.sendline(name)
-    chat.expect("Your answer is kept")
-    chat.expect("not sent")
-    chat.expect("Enter sends it again")
-    chat.expect("answer>")
-    return chat
+    with pty_session(["chat", "--url", proxy.url, "-a", "ask"], env) as chat:
+        chat.expect("you>")
+        chat.sendline("hi")
+        chat.expect("What is your name")
+        chat.expect("answer>")
+        proxy.refuse_streams = True
+        chat.sendline(name)
+        chat.expect("Your answer is kept")
+        chat.expect("not sent")
+        chat.expect("Enter sends it again")
+        chat.expect("answer>")
+        yield chat
 
 
 def test_chat_keeps_an_unsent_answer_and_offers_it_again(
     server_url: str, hil_env: dict[str, str], http: httpx.Client
 ) -> None:
-    with FaultProxy(server_url) as proxy:
-        chat = answer_that_cannot_be_sent(proxy, hil_env, "Dave")
-        try:
-            chat.expect("Dave")  # offered again at once, pre-filled
-            chat.sendintr()  # keep it for later
-            chat.expect("stays pending")
-            chat.expect("you>")
-            proxy.refuse_streams = False
-            chat.sendline("/answer")
-            chat.expect("answer>")
-            chat.expect("Dave")  # still kept, offered for editing
-            chat.sendline("")
-            chat.expect("Hello, Dave!")
-            chat.expect("you>")
-            chat.sendline("/quit")
-            chat.expect(pexpect.EOF)
-        finally:
-            chat.close(force=True)
+    with (
+        FaultProxy(server_url) as proxy,
+        answer_that_cannot_be_sent(proxy, hil_env, "Dave") as chat,
+    ):
+        chat.expect("Dave")  # offered again at once, pre-filled
+        chat.sendintr()  # keep it for later
+        chat.expect("stays pending")
+        chat.expect("you>")
+        proxy.refuse_streams = False
+        chat.sendline("/answer")
+        chat.expect("answer>")
+        chat.expect("Dave")  # still kept, offered for editing
+        chat.sendline("")
+        chat.expect("Hello, Dave!")
+        quit_chat(chat)
     assert proxy.refused == 4
 
 
@@ -150,16 +150,13 @@ def test_chat_resends_a_kept_answer_with_enter(
     server_url: str, hil_env: dict[str, str], http: httpx.Client
 ) -> None:
     """After a failed send the answer comes back pre-filled: Enter sends it once it can go."""
-    with FaultProxy(server_url) as proxy:
-        chat = answer_that_cannot_be_sent(proxy, hil_env, "Erin")
-        try:
-            chat.expect("Erin")
-            proxy.refuse_streams = False
-            chat.sendline("")
-            chat.expect("Hello, Erin!")
-            chat.expect("you>")
-            chat.sendline("/quit")
-            chat.expect(pexpect.EOF)
-        finally:
-            chat.close(force=True)
+    with (
+        FaultProxy(server_url) as proxy,
+        answer_that_cannot_be_sent(proxy, hil_env, "Erin") as chat,
+    ):
+        chat.expect("Erin")
+        proxy.refuse_streams = False
+        chat.sendline("")
+        chat.expect("Hello, Erin!")
+        quit_chat(chat)
     assert chat.exitstatus == 0

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from hilcli import __version__
-from hilcli.client.failures import reason, status_error
+from hilcli.client.failures import status_error, transport_error
 from hilcli.client.sse import SseRecord
 from hilcli.client.stream import (
     KNOWN_MODES,
@@ -27,7 +27,7 @@ from hilcli.client.stream import (
     backoff_delay,
     sse_records,
 )
-from hilcli.errors import ProtocolError, ServerUnreachable
+from hilcli.errors import ProtocolError
 
 __all__ = [
     "BASE_STREAM_MODES",
@@ -89,25 +89,8 @@ class AgentClient:
         """Turn httpx's transport failures into `ServerUnreachable`, once, here."""
         try:
             yield
-        except httpx.ConnectError as exc:
-            why = reason(exc)
-            if why.startswith("TLS"):
-                hint = "Check the URL's scheme (http or https) and the server's certificate."
-            elif why.startswith("unknown host"):
-                hint = "Check the host name in --url or HIL_URL."
-            else:
-                hint = "Is it running? Check --url or HIL_URL."
-            raise ServerUnreachable(
-                f"Cannot reach the server at {self.url}: {why}", hint=hint
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise ServerUnreachable(f"The server at {self.url} timed out ({what}).") from exc
-        except httpx.UnsupportedProtocol as exc:
-            raise ServerUnreachable(f"Not an http(s) URL: {self.url}") from exc
         except httpx.TransportError as exc:
-            raise ServerUnreachable(
-                f"The connection to {self.url} failed ({what}): {reason(exc)}"
-            ) from exc
+            raise transport_error(exc, self.url, what) from exc
 
     def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
         with self._translated(what):
@@ -260,12 +243,7 @@ class AgentClient:
     ) -> RunStream:
         """`GET /threads/{t}/runs/{r}/stream`: join a run, replaying it from its start."""
         modes = list(stream_mode or BASE_STREAM_MODES)
-        holder: list[RunStream] = []
-        stream = RunStream(
-            self, thread_id, lambda: holder[0]._rejoin(), modes, on_reconnect, run_id=run_id
-        )
-        holder.append(stream)
-        return stream
+        return RunStream(self, thread_id, None, modes, on_reconnect, run_id=run_id)
 
     def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:
         """`GET /threads/{t}/runs/{r}`."""

@@ -1,5 +1,5 @@
 """How HTTP failures become our own exceptions: error statuses (with the server's `detail`)
-and transport errors (as a short reason a person can read)."""
+and transport errors (`ServerUnreachable`, with a short reason a person can read)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hilcli.errors import (
     InvalidRequest,
     NotFound,
     ServerError,
+    ServerUnreachable,
     ThreadBusy,
 )
 
@@ -70,7 +71,26 @@ def status_error(response: httpx.Response, what: str) -> HilError:
     return ServerError(f"The server answered {status} to {what}{shown}", status, detail)
 
 
+def transport_error(exc: httpx.TransportError, url: str, what: str) -> ServerUnreachable:
+    """Translate an httpx transport failure (no HTTP answer) while doing `what` at `url`."""
+    if isinstance(exc, httpx.ConnectError):
+        why = reason(exc)
+        if why.startswith("TLS"):
+            hint = "Check the URL's scheme (http or https) and the server's certificate."
+        elif why.startswith("unknown host"):
+            hint = "Check the host name in --url or HIL_URL."
+        else:
+            hint = "Is it running? Check --url or HIL_URL."
+        return ServerUnreachable(f"Cannot reach the server at {url}: {why}", hint=hint)
+    if isinstance(exc, httpx.TimeoutException):
+        return ServerUnreachable(f"The server at {url} timed out ({what}).")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return ServerUnreachable(f"Not an http(s) URL: {url}")
+    return ServerUnreachable(f"The connection to {url} failed ({what}): {reason(exc)}")
+
+
 def reason(exc: BaseException | None) -> str:
+    """Why a connection failed or dropped, in a few words (`None`: it closed cleanly)."""
     if exc is None:
         return "it closed"
     text = str(exc) or type(exc).__name__

@@ -139,17 +139,19 @@ def sse_records(response: httpx.Response) -> Iterator[SseRecord]:
 class RunStream:
     """The events of one run; a dropped connection is rejoined where it stopped.
 
-    Iterating yields `StreamEvent`s, each exactly once, until the run ends. When the
-    connection drops (or closes while the run is still pending or running) the stream is
-    rejoined with `GET .../runs/{run_id}/stream` and `Last-Event-ID`, at most
-    `MAX_RECONNECTS` times in a row, with exponential backoff and jitter.
+    `opener` sends the request that starts the run; without one, the stream joins the run
+    `run_id`, replayed from its start. Iterating yields `StreamEvent`s, each exactly once,
+    until the run ends. When the connection drops (or closes while the run is still pending
+    or running) the stream is rejoined with `GET .../runs/{run_id}/stream` and
+    `Last-Event-ID`, at most `MAX_RECONNECTS` times in a row, with exponential backoff and
+    jitter.
     """
 
     def __init__(
         self,
         client: AgentClient,
         thread_id: str,
-        opener: Callable[[], httpx.Response],
+        opener: Callable[[], httpx.Response] | None,
         stream_mode: list[str],
         on_reconnect: Callable[[int, float], None] | None = None,
         *,
@@ -159,22 +161,15 @@ class RunStream:
         self._client = client
         self._request_tag = request_tag
         self.thread_id = thread_id
-        self._joined = run_id is not None
         self._opener = opener
         self._stream_mode = stream_mode
         self._on_reconnect = on_reconnect
         self.run_id: str | None = run_id
         self.cursor = StreamCursor()
         self._parser = EventParser()
-        self.reconnects = 0
         self._metadata_seen = False
         self._ended = False
         self._response: httpx.Response | None = None
-
-    @property
-    def last_event_id(self) -> str | None:
-        """The id of the last event delivered."""
-        return self.cursor.last_id
 
     def _note_location(self, response: httpx.Response) -> None:
         location = response.headers.get("content-location", "")
@@ -228,7 +223,7 @@ class RunStream:
 
     def __iter__(self) -> Iterator[StreamEvent]:
         response = self._open()
-        rejoined = self._joined
+        rejoined = self._opener is None
         failures = 0
         caught_up = False
         while True:
@@ -272,7 +267,6 @@ class RunStream:
                     "joins it again.",
                 )
             delay = backoff_delay(failures)
-            self.reconnects += 1
             if self._on_reconnect is not None:
                 self._on_reconnect(failures, delay)
             time.sleep(delay)
@@ -293,7 +287,7 @@ class RunStream:
         (None). A run that was not created raises the original error, so it can be resent.
         """
         try:
-            response = self._opener()
+            response = self._opener() if self._opener is not None else self._rejoin()
         except ServerUnreachable as exc:
             if self._request_tag is None or isinstance(exc.__cause__, httpx.ConnectError):
                 raise

@@ -38,7 +38,7 @@ from hilcli.interrupts import (
 )
 from hilcli.prompts.editor import EditorFailed, configured_editor, edit_text
 from hilcli.prompts.reader import LineReader
-from hilcli.render.sanitize import safe_text
+from hilcli.render.sanitize import safe_text, shorten
 
 
 def with_problem(prompt: str, problem: str | None) -> str:
@@ -136,8 +136,7 @@ class InterruptAsker:
 
     def resend(self, draft: Any) -> bool:
         """An unsent review answer: send the same decisions again (Enter), or decide anew?"""
-        shown = draft_text(draft)
-        shown = shown if len(shown) <= 200 else shown[:199] + "…"
+        shown = shorten(draft_text(draft), 200)
         prompt = f"not sent yet: {shown}\nsend these decisions again / decide anew? [again] "
         return choose(self.reader, prompt, ("again", "anew"), "again") == "again"
 

@@ -77,7 +77,6 @@ class PromptReader:
             store = InMemoryHistory()
         self.history_file = path
         self._enter_sends = True
-        self._toolbar: Callable[[], str] | None = None
         self.completer = SlashCompleter()
         self._session: PromptSession[str] = PromptSession(
             history=store,
@@ -93,11 +92,7 @@ class PromptReader:
     ) -> None:
         """Offer `commands` (name, what it does) on Tab and show `toolbar`'s text at the bottom."""
         self.completer.commands = list(commands)
-        self._toolbar = toolbar
-        self._session.bottom_toolbar = self._bottom_toolbar if toolbar is not None else None
-
-    def _bottom_toolbar(self) -> str:
-        return self._toolbar() if self._toolbar is not None else ""
+        self._session.bottom_toolbar = toolbar
 
     def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
         self._enter_sends = not multiline

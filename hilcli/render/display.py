@@ -8,6 +8,7 @@ The session never asks which one it has.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -48,6 +49,11 @@ class Display(Protocol):
 
     def bell(self) -> None:
         """Ring the terminal bell (a question arrived after a long run)."""
+
+
+def stdout_is_plain() -> bool:
+    """Whether standard output gets plain text: it is not a terminal, or `NO_COLOR` is set."""
+    return not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
 
 
 def make_console(file: IO[str] | None = None, *, plain: bool | None = None) -> Console:

@@ -25,20 +25,15 @@ from hilcli.interrupts import (
     ToolCallReview,
     classify,
 )
-from hilcli.render.sanitize import bounded_json, safe_text
+from hilcli.render.sanitize import json_source, safe_text
 
 #: Longest JSON source shown for a value before it is cut.
 JSON_SHOW_LIMIT = 20_000
 
 
-def json_source(value: Any, limit: int = JSON_SHOW_LIMIT) -> str:
-    """`value` as indented JSON text, made safe and cut to about `limit` characters."""
-    return safe_text(bounded_json(value, limit, indent=2))
-
-
 def json_view(value: Any, *, plain: bool) -> RenderableType:
     """A JSON value, pretty-printed (syntax-highlighted unless `plain`)."""
-    source = json_source(value)
+    source = json_source(value, JSON_SHOW_LIMIT)
     if plain:
         return Text(source)
     return Syntax(source, "json", theme="ansi_dark", background_color="default", word_wrap=True)

@@ -144,3 +144,8 @@ def bounded_json(
     except (RecursionError, ValueError, TypeError):
         return "…"
     return "".join(writer.parts)
+
+
+def json_source(value: Any, limit: int) -> str:
+    """`value` as indented JSON text, made safe and cut to about `limit` characters."""
+    return safe_text(bounded_json(value, limit, indent=2))

@@ -5,7 +5,6 @@ Everything that came from the server goes through `safe_text` into `Text`, never
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,10 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from hilcli.events import PendingInterrupt
-from hilcli.render.display import make_console
-from hilcli.render.sanitize import bounded_json, safe_text, shorten
+from hilcli.render.display import make_console, stdout_is_plain
+from hilcli.render.sanitize import json_source, safe_text, shorten
 from hilcli.render.transcript import TranscriptView, compact_json
 from hilcli.threads import ThreadSummary, latest_messages, short_time
+
+#: Longest JSON shown for a thread's values or a pending interrupt's value.
+VALUE_LIMIT = 4000
 
 _STATUS_STYLES = {"interrupted": "bold yellow", "busy": "cyan", "error": "red", "idle": "green"}
 
@@ -30,8 +32,7 @@ def _cell(text: str, style: str = "") -> Text:
 
 def stdout_console() -> Console:
     """A console on stdout: plain when stdout is not a terminal or `NO_COLOR` is set."""
-    plain = not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
-    return make_console(sys.stdout, plain=plain)
+    return make_console(sys.stdout, plain=stdout_is_plain())
 
 
 def console_of(display: object) -> Console | None:
@@ -141,7 +142,7 @@ class ThreadView:
 
     def values(self, values: Any) -> None:
         """A thread's state values as indented JSON."""
-        self.console.print(_cell(pretty_json(values)))
+        self.console.print(Text(json_source(values, VALUE_LIMIT)))
 
     def interrupts(self, pending: Sequence[PendingInterrupt]) -> None:
         """Every pending interrupt with its id, where it stopped, and its value."""
@@ -157,14 +158,9 @@ class ThreadView:
                 line.append(f"  ns {safe_text('|'.join(item.ns))}", style="dim")
             self.console.print(line)
             value = item.value
-            text = value if isinstance(value, str) else pretty_json(value)
-            for part in safe_text(text).splitlines() or [""]:
+            text = safe_text(value) if isinstance(value, str) else json_source(value, VALUE_LIMIT)
+            for part in text.splitlines() or [""]:
                 self.console.print(Text("    " + part))
-
-
-def pretty_json(value: Any, limit: int = 4000) -> str:
-    """`value` as indented JSON, cut to about `limit` characters (work bounded by `limit`)."""
-    return bounded_json(value, limit, indent=2)
 
 
 def settings_table(rows: Sequence[tuple[str, str, str]]) -> Table:
