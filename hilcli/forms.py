@@ -11,11 +11,10 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError, best_match
-from referencing.exceptions import Unresolvable
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _TRUE = ("y", "yes", "true", "t", "1", "on")
 _FALSE = ("n", "no", "false", "f", "0", "off")
@@ -298,7 +297,13 @@ def value_problem(
     """Why `value` does not fit `schema` (one line, the most relevant error), or None.
 
     `root` is the document `$ref`s point into (for a property schema, the whole form's).
+    jsonschema is imported here, on first use: it is most of what importing this module
+    (and `interrupts`, which every listing uses) would otherwise cost.
     """
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError, best_match
+    from referencing.exceptions import Unresolvable
+
     full: dict[str, Any] = dict(schema)
     if root is not None and root is not schema and "$defs" in root and "$defs" not in full:
         full["$defs"] = root["$defs"]
