@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from hilcli.server import LocalServer
+from tests.matrix.pool import ServerPool
+from tests.matrix.servers import KINDS, MatrixServer
 from tests.support import GRAPHS_CONFIG, GRAPHS_DIR, clean_env
 
 
@@ -44,3 +46,28 @@ def http(server_url: str) -> Iterator[httpx.Client]:
 def hil_env(tmp_path: Path) -> dict[str, str]:
     """Environment for `hil` subprocesses, isolated from the developer's (see clean_env)."""
     return clean_env(tmp_path)
+
+
+# -- the server matrix (tests/matrix, tests/test_matrix*.py) ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def matrix_pool() -> Iterator[ServerPool]:
+    """The matrix servers this worker started (lazily), all stopped when the session ends."""
+    pool = ServerPool()
+    try:
+        yield pool
+    finally:
+        pool.stop_all()
+
+
+@pytest.fixture(
+    params=[pytest.param(kind, id=kind, marks=pytest.mark.xdist_group(kind)) for kind in KINDS]
+)
+def matrix_server(request: pytest.FixtureRequest, matrix_pool: ServerPool) -> MatrixServer:
+    """Each server of the matrix in turn, started once per session in one xdist worker (run
+    with `--dist loadgroup`). A server that cannot be built or started fails its tests."""
+    try:
+        return matrix_pool.get(request.param)
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
