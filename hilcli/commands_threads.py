@@ -19,15 +19,29 @@ def _print_json(document: Any) -> None:
     sys.stdout.write(json_safe(text) + "\n")
 
 
+#: Threads listed per request (Aegra refuses a `limit` above 100).
+THREADS_PAGE = 100
+
+
 def threads_command(opts: CommonOptions, status: str | None, limit: int) -> None:
     """`hil threads`: threads newest first, with the first pending question."""
     from hilcli.render.tables import print_threads
-    from hilcli.threads import summarize
+    from hilcli.threads import ThreadSummary, summarize_page
 
     settings = _settings(opts)
+    rows: list[ThreadSummary] = []
+    listed: set[str] = set()
+    offset = 0
     with _client(settings) as client:
-        found = client.search_threads(status=status, limit=limit)
-    rows = [summarize(thread) for thread in found if isinstance(thread, dict)]
+        while offset < limit:  # a page at a time: Aegra refuses a limit above 100
+            asked = min(THREADS_PAGE, limit - offset)
+            page = client.search_threads(status=status, limit=asked, offset=offset)
+            new = [row for row in summarize_page(page, client) if row.thread_id not in listed]
+            listed.update(row.thread_id for row in new)
+            rows.extend(new)
+            offset += len(page)
+            if len(page) < asked or not new:
+                break
     if opts.json_output:
         _print_json([row.to_json() for row in rows])
         return
@@ -137,7 +151,9 @@ def doctor_command(opts: CommonOptions) -> int:
     with _client(settings) as client:
         for check in run_checks(client, settings):
             checks.append(check)
-            console.print(check_line(check.passed, check.name, check.detail, check.hint))
+            console.print(
+                check_line(check.passed, check.name, check.detail, check.hint, note=check.note)
+            )
     status = exit_status(checks)
     if status == ExitStatus.OK:
         console.print("All checks passed.", style="green")

@@ -1,7 +1,8 @@
 """`hil doctor`: check the server, the credentials and the assistant, one verdict per check.
 
-`/ok` and `/info` bypass the server's auth (protocol.md §1), so the credentials are checked
-with an authenticated request (`POST /assistants/search`).
+The server is named from `/info` (`hilcli.server_kind`), with one note per feature `hil`
+knows it lacks. The health endpoints and `/info` bypass the server's auth (protocol.md §1),
+so the credentials are checked with an authenticated request (`POST /assistants/search`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from hilcli.config import Settings, insecure_key_warning, redact
 from hilcli.errors import AuthError, ExitStatus, HilError, ServerUnreachable
+from hilcli.server_kind import describe
 
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
+
+
+#: Assistants listed per request (Aegra refuses a `limit` above 100).
+PAGE = 100
+#: The most assistants the credentials check lists.
+MAX_ASSISTANTS = 1000
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,8 @@ class Check:
     hint: str | None = None
     #: The server cannot be reached or refused the key (exit 5); later checks are skipped.
     fatal: bool = False
+    #: Not a verdict but a fact to know (what the server lacks); it never fails the run.
+    note: bool = False
 
 
 def run_checks(client: AgentClient, settings: Settings) -> Iterator[Check]:
@@ -35,7 +45,7 @@ def run_checks(client: AgentClient, settings: Settings) -> Iterator[Check]:
     if warning:
         yield Check("transport", False, warning, "Use an https:// URL for this server.")
     try:
-        client.ok()
+        path = client.health()
     except ServerUnreachable as exc:
         yield Check("server", False, exc.message, exc.hint, fatal=True)
         return
@@ -43,14 +53,14 @@ def run_checks(client: AgentClient, settings: Settings) -> Iterator[Check]:
         yield Check(
             "server",
             False,
-            f"{settings.url}/ok did not answer as an Agent Server: {exc.message}",
+            f"{settings.url} did not answer as an Agent Server: {exc.message}",
             "Check --url: it should point at a LangGraph Agent Server.",
         )
         return
-    yield Check("server", True, f"{settings.url} answers /ok")
-    yield _info_check(client)
+    yield Check("server", True, f"{settings.url} answers {path}")
+    yield from _info_checks(client)
     try:
-        assistants = client.search_assistants(limit=1000)
+        assistants = _assistants(client)
     except AuthError as exc:
         hint = "Set --api-key or HIL_API_KEY (sent as x-api-key), or a profile's api_key."
         yield Check("credentials", False, exc.message, hint, fatal=True)
@@ -68,17 +78,38 @@ def run_checks(client: AgentClient, settings: Settings) -> Iterator[Check]:
     yield Check("graphs", bool(graphs), ", ".join(graphs) or "no graphs are deployed")
 
 
-def _info_check(client: AgentClient) -> Check:
+def _assistants(client: AgentClient) -> list[Any]:
+    """Every assistant (up to `MAX_ASSISTANTS`), a page of `PAGE` at a time."""
+    found: list[Any] = []
+    seen: set[str] = set()
+    while len(found) < MAX_ASSISTANTS:
+        page = client.search_assistants(limit=PAGE, offset=len(found))
+        new = [
+            item
+            for item in page
+            if not (isinstance(item, dict) and str(item.get("assistant_id")) in seen)
+        ]
+        seen.update(str(item.get("assistant_id")) for item in new if isinstance(item, dict))
+        found.extend(new)
+        if len(page) < PAGE or not new:  # the last page, or a server that ignores offset
+            break
+    return found
+
+
+def _info_checks(client: AgentClient) -> Iterator[Check]:
+    """The server's name and version, then one note per feature it is known to lack."""
     try:
         info = client.info()
     except HilError as exc:
-        return Check("info", False, f"/info failed: {exc.message}")
+        yield Check("info", False, f"/info failed: {exc.message}")
+        return
     if not isinstance(info, dict):
-        return Check("info", False, "/info did not answer with a JSON object")
-    parts = [f"langgraph-api {info.get('version', '?')}"]
-    if info.get("langgraph_py_version"):
-        parts.append(f"langgraph {info['langgraph_py_version']}")
-    return Check("info", True, ", ".join(parts))
+        yield Check("info", False, "/info did not answer with a JSON object")
+        return
+    kind = describe(info)
+    yield Check("info", True, kind.label)
+    for line in kind.lacks():
+        yield Check("lacks", True, line, note=True)
 
 
 def _assistant_check(wanted: str, assistants: list[Any], graphs: list[str]) -> Check:

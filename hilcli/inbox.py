@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hilcli.errors import AnswerNotSent, Cancelled, HilError, NotFound, ThreadBusy
+from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
 from hilcli.events import PendingInterrupt, interrupts_from_state
 from hilcli.threads import ThreadSummary, belongs_to, summarize, with_pending
 
@@ -34,17 +34,24 @@ class WaitingThread:
 
 
 def waiting_threads(client: AgentClient, assistant: str | None = None) -> list[WaitingThread]:
-    """Every thread waiting for human input, newest first (optionally of one assistant)."""
+    """Every thread waiting for human input, newest first (optionally of one assistant).
+
+    What waits is read from each listed thread's state (the listing may carry no questions,
+    or questions without the node and schema): the page's states at once, bounded and
+    concurrent (`AgentClient.get_states`). A thread deleted since the search is left out.
+    """
+    listed = [
+        thread
+        for thread in client.search_threads(status="interrupted", limit=INBOX_LIMIT)
+        if isinstance(thread, dict)
+        and thread.get("thread_id")
+        and (not assistant or belongs_to(thread, assistant))
+    ]
+    states = client.get_states([str(thread["thread_id"]) for thread in listed])
     found = []
-    for thread in client.search_threads(status="interrupted", limit=INBOX_LIMIT):
-        if not isinstance(thread, dict) or not thread.get("thread_id"):
-            continue
-        if assistant and not belongs_to(thread, assistant):
-            continue
-        try:
-            pending = interrupts_from_state(client.get_state(str(thread["thread_id"])))
-        except NotFound:  # deleted since the search
-            continue
+    for thread in listed:
+        state = states.get(str(thread["thread_id"]))
+        pending = interrupts_from_state(state) if state is not None else []
         if pending:
             found.append(WaitingThread(with_pending(summarize(thread), pending), pending))
     return found

@@ -1,17 +1,18 @@
 """Threads as a person lists them: who runs on them, what they wait for.
 
 Pure code over the server's thread objects (`GET /threads/{id}`, `POST /threads/search`):
-no terminal, no HTTP. `status == "interrupted"` alone does not mean a question waits (a
-cancelled run leaves it too), so the pending interrupts decide (protocol.md §2).
+no terminal, no HTTP (the states a listing lacks are read through a `StateReader`).
+`status == "interrupted"` alone does not mean a question waits (a cancelled run leaves it
+too), so the pending interrupts decide (protocol.md §2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from hilcli.events import PendingInterrupt
+from hilcli.events import PendingInterrupt, interrupts_from_state
 from hilcli.interrupts import interrupt_summary
 
 #: Longest one-line question shown in a listing.
@@ -24,15 +25,40 @@ def question_of(value: Any, limit: int = QUESTION_LIMIT) -> str:
 
 
 def thread_interrupts(thread: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The pending interrupts a thread object lists (`interrupts`: task id → list)."""
-    found: dict[str, dict[str, Any]] = {}
+    """The pending interrupts a thread object lists (`interrupts`: task id → list).
+
+    Each is kept as the server sent it, once per id. Servers on langgraph before 0.6 send
+    items without an id (`{value, resumable, ns, when}`, protocol.md §2): each is kept.
+    """
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
     raw = thread.get("interrupts")
     groups = raw.values() if isinstance(raw, Mapping) else [raw] if isinstance(raw, list) else []
     for group in groups:
         for item in group if isinstance(group, list) else ():
-            if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-                found.setdefault(item["id"], dict(item))
-    return list(found.values())
+            if not isinstance(item, Mapping):
+                continue
+            item_id = item.get("id", item.get("interrupt_id"))
+            if isinstance(item_id, str) and item_id:
+                if item_id in seen:
+                    continue
+                seen.add(item_id)
+            elif "value" not in item:
+                continue
+            found.append(dict(item))
+    return found
+
+
+def questions_need_state(thread: Mapping[str, Any]) -> bool:
+    """Whether a listed thread waits but its listing leaves out what it waits for.
+
+    Aegra's `threads/search` carries no `interrupts` at all (protocol.md §9): its interrupted
+    threads' questions are only in their states. An empty `interrupts` is an answer (nothing
+    pending, e.g. after a cancel), not an omission.
+    """
+    return thread.get("status") == "interrupted" and not isinstance(
+        thread.get("interrupts"), Mapping | list
+    )
 
 
 def assistant_of(thread: Mapping[str, Any]) -> str:
@@ -103,6 +129,34 @@ def with_pending(summary: ThreadSummary, pending: Sequence[PendingInterrupt]) ->
     """`summary` with its interrupts replaced by those read from the thread's state."""
     summary.interrupts = [item.to_json() for item in pending]
     return summary
+
+
+class StateReader(Protocol):
+    """What reads several threads' states at once (`AgentClient.get_states`)."""
+
+    def get_states(self, thread_ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+
+
+def summarize_page(threads: Iterable[Any], reader: StateReader) -> list[ThreadSummary]:
+    """A page of listed threads as listing lines, each waiting one with its questions.
+
+    The questions a listing leaves out (`questions_need_state`) are read from the states of
+    those threads, the whole page at once (bounded and concurrent in the reader). A thread
+    deleted since the listing keeps its line, without a question.
+    """
+    listed = [thread for thread in threads if isinstance(thread, Mapping)]
+    missing = [
+        str(thread["thread_id"])
+        for thread in listed
+        if thread.get("thread_id") and questions_need_state(thread)
+    ]
+    states = reader.get_states(missing) if missing else {}
+    rows = []
+    for thread in listed:
+        row = summarize(thread)
+        state = states.get(row.thread_id)
+        rows.append(with_pending(row, interrupts_from_state(state)) if state else row)
+    return rows
 
 
 def short_time(stamp: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,7 +28,7 @@ from hilcli.client.stream import (
     backoff_delay,
     sse_records,
 )
-from hilcli.errors import ProtocolError
+from hilcli.errors import NotFound, ProtocolError
 
 __all__ = [
     "BASE_STREAM_MODES",
@@ -46,6 +47,12 @@ _log = logging.getLogger("hilcli.protocol")
 
 #: Stream modes `hil` always asks for: interrupts only arrive on `updates`/`values`.
 BASE_STREAM_MODES = ("updates", "values", "messages-tuple")
+
+#: Health endpoints in the order `health` tries them.
+HEALTH_PATHS = ("/ok", "/health", "/info")
+
+#: How many thread states `get_states` reads at once.
+STATE_READS = 8
 
 #: The server sends a heartbeat every 5 s, so a much longer read timeout means a dead link.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
@@ -130,17 +137,31 @@ class AgentClient:
 
     # -- server ---------------------------------------------------------------------------
 
-    def ok(self) -> Any:
-        """`GET /ok`: the server is up."""
-        return self._request("GET", "/ok", "the health check")
+    def health(self) -> str:
+        """The path of the first health endpoint that answers: `/ok`, `/health`, `/info`.
+
+        langgraph-api answers `/ok`; Aegra has no `/ok` (404) but `/health` and `/info`
+        (protocol.md §9). A 404 tries the next; any other failure is the answer.
+        """
+        for path in HEALTH_PATHS:
+            try:
+                self._request("GET", path, "the health check")
+            except NotFound:
+                continue
+            return path
+        raise ProtocolError(
+            f"{self.url} answers none of {', '.join(HEALTH_PATHS)} (404): not an Agent Server."
+        )
 
     def info(self) -> Any:
         """`GET /info`: server versions and flags."""
         return self._request("GET", "/info", "the server info")
 
-    def search_assistants(self, graph_id: str | None = None, limit: int = 100) -> list[Any]:
-        """`POST /assistants/search`."""
-        body: dict[str, Any] = {"limit": limit}
+    def search_assistants(
+        self, graph_id: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Any]:
+        """`POST /assistants/search` (Aegra refuses a `limit` above 100)."""
+        body: dict[str, Any] = {"limit": limit, "offset": offset}
         if graph_id:
             body["graph_id"] = graph_id
         result = self._request("POST", "/assistants/search", "the assistant search", json=body)
@@ -169,6 +190,33 @@ class AgentClient:
             params={"subgraphs": "true"},
         )
         return _expect_mapping(result, f"the state of thread {thread_id}")
+
+    def get_states(
+        self, thread_ids: Sequence[str], *, concurrency: int = STATE_READS
+    ) -> dict[str, dict[str, Any]]:
+        """The states of several threads (`get_state` each), `concurrency` reads at a time.
+
+        For listings whose threads do not carry their questions (Aegra's `threads/search`):
+        a page of states costs a few round trips, not one per thread. A thread deleted
+        since it was listed is left out; any other failure is raised.
+        """
+        wanted = list(dict.fromkeys(thread_ids))
+
+        def read(thread_id: str) -> dict[str, Any] | None:
+            try:
+                return self.get_state(thread_id)
+            except NotFound:
+                return None
+
+        if len(wanted) <= 1:
+            found = [read(thread_id) for thread_id in wanted]
+        else:
+            pool = ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(wanted))))
+            try:
+                found = list(pool.map(read, wanted))
+            finally:  # on a failure or Ctrl-C, reads not yet started are not started
+                pool.shutdown(wait=True, cancel_futures=True)
+        return {tid: state for tid, state in zip(wanted, found, strict=True) if state is not None}
 
     def search_threads(
         self,

@@ -174,13 +174,21 @@ def settings_table(rows: Sequence[tuple[str, str, str]]) -> Table:
     return table
 
 
-def check_line(passed: bool, name: str, detail: str, hint: str | None = None) -> Table:
-    """One `hil doctor` check: a verdict mark, the check's name, what was found, a hint."""
+def check_line(
+    passed: bool, name: str, detail: str, hint: str | None = None, *, note: bool = False
+) -> Table:
+    """One `hil doctor` check: a verdict mark, the check's name, what was found, a hint.
+
+    A note (what the server lacks) is marked `!`: a fact to know, not a verdict.
+    """
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True, min_width=11)
     grid.add_column()
-    mark = Text("✓" if passed else "✗", style="bold green" if passed else "bold red")
+    if note:
+        mark = Text("!", style="bold yellow")
+    else:
+        mark = Text("✓" if passed else "✗", style="bold green" if passed else "bold red")
     body = Text(safe_text(detail))
     if hint:
         body.append(f"\n→ {safe_text(hint)}", style="yellow")
