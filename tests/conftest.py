@@ -71,3 +71,10 @@ def matrix_server(request: pytest.FixtureRequest, matrix_pool: ServerPool) -> Ma
         return matrix_pool.get(request.param)
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture
+def matrix_http(matrix_server: MatrixServer) -> Iterator[httpx.Client]:
+    """A plain httpx client for the matrix server under test (to set up and check state)."""
+    with httpx.Client(base_url=matrix_server.url, timeout=30) as client:
+        yield client

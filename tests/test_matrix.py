@@ -8,48 +8,20 @@ the test asserts what `hil` says about it. A failure message ends with the serve
 
 from __future__ import annotations
 
-import json
-import subprocess
-from typing import Any
+import httpx
 
 from tests.hilterm import pty_session, quit_chat
+from tests.matrix.drive import (
+    explain,
+    hil,
+    json_lines,
+    last_message,
+    result_of,
+    waiting_thread,
+)
 from tests.matrix.servers import MatrixServer
-from tests.support import run_hil
 
 WEATHER = "what is the weather?"
-
-
-def json_lines(text: str) -> list[dict[str, Any]]:
-    """Every stdout line parsed as JSON (the contract: JSON Lines only)."""
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def hil(
-    server: MatrixServer, env: dict[str, str], *args: str, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """`hil ARGS --url SERVER` without a terminal."""
-    return run_hil(env, *args, "--url", server.url, timeout=timeout)
-
-
-def explain(server: MatrixServer, result: subprocess.CompletedProcess[str] | None = None) -> str:
-    """What to show when an assertion fails: hil's output and the server's log tail."""
-    text = ""
-    if result is not None:
-        text += f"\n--- hil exit {result.returncode}\n--- stdout:\n{result.stdout[-3000:]}"
-        text += f"\n--- stderr:\n{result.stderr[-3000:]}"
-    return text + f"\n--- {server.kind} server log (tail):\n{server.log_tail()}"
-
-
-def result_of(server: MatrixServer, done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    """The final `result` line of `run/resume --json`."""
-    lines = json_lines(done.stdout)
-    assert lines and lines[-1].get("type") == "result", explain(server, done)
-    return lines[-1]
-
-
-def last_message(result: dict[str, Any]) -> str:
-    content = result["values"]["messages"][-1]["content"]
-    return content if isinstance(content, str) else json.dumps(content)
 
 
 # -- the seed's flow -----------------------------------------------------------------------------
@@ -87,3 +59,81 @@ def test_seed_chat_in_a_terminal(matrix_server: MatrixServer, hil_env: dict[str,
         chat.expect("sunny in san francisco!")
         quit_chat(chat)
     assert chat.exitstatus == 0
+
+
+# -- several questions, a review, a form ----------------------------------------------------------
+
+
+def test_several_interrupts_answered_in_one_go(
+    matrix_server: MatrixServer, matrix_http: httpx.Client, hil_env: dict[str, str]
+) -> None:
+    """Two nodes ask at once: `run` lists both questions; `resume --answer --answer` answers
+    both in one request (one resumed run) and the graph gets both answers."""
+    thread_id, result = waiting_thread(matrix_server, hil_env, "go", "-a", "parallel")
+    assert sorted(item["value"] for item in result["interrupts"]) == [
+        "What is your favourite colour?",
+        "What is your favourite food?",
+    ], result
+    done = hil(
+        matrix_server,
+        hil_env,
+        "resume",
+        thread_id,
+        "--answer",
+        "red",
+        "--answer",
+        "pizza",
+        "--json",
+    )
+    assert done.returncode == 0, explain(matrix_server, done)
+    final = result_of(matrix_server, done)
+    assert final["status"] == "done", explain(matrix_server, done)
+    assert last_message(final) == "Answers: pizza, red.", explain(matrix_server, done)
+    runs = matrix_http.get(f"/threads/{thread_id}/runs").json()
+    assert len(runs) == 2, runs  # the first run and ONE resumed run
+
+
+def test_tool_call_review_approved(matrix_server: MatrixServer, hil_env: dict[str, str]) -> None:
+    """A HumanInTheLoopMiddleware-shaped request: `run` shows it, `resume --approve` sends the
+    approve decision and the tool call goes through."""
+    thread_id, result = waiting_thread(matrix_server, hil_env, "book it", "-a", "review")
+    [request] = [item["value"] for item in result["interrupts"]]
+    assert request["action_requests"][0]["name"] == "book_hotel", result
+    done = hil(matrix_server, hil_env, "resume", thread_id, "--approve", "--json")
+    assert done.returncode == 0, explain(matrix_server, done)
+    final = result_of(matrix_server, done)
+    assert last_message(final) == "Booked Hotel Sol for 2 nights.", explain(matrix_server, done)
+
+
+def stream_schema(stdout: str) -> object:
+    """The `response_schema` the server put on the stream's interrupt, if any."""
+    for line in json_lines(stdout):
+        if line.get("type") == "updates" and isinstance(line.get("data"), dict):
+            for item in line["data"].get("__interrupt__", []):
+                if isinstance(item, dict) and item.get("response_schema"):
+                    return item["response_schema"]
+    return None
+
+
+def test_form_value_checked_against_the_schema(
+    matrix_server: MatrixServer, matrix_http: httpx.Client, hil_env: dict[str, str]
+) -> None:
+    """`--value-json` with a valid value goes through. An invalid one is refused with exit 2
+    and nothing is sent where the server gives the question a schema; where it gives none,
+    hil cannot know, sends it, and the graph gets it."""
+    done = hil(matrix_server, hil_env, "run", "book", "-a", "form", "--json")
+    assert done.returncode == 3, explain(matrix_server, done)
+    thread_id = result_of(matrix_server, done)["thread_id"]
+    schema = stream_schema(done.stdout)
+    bad = hil(matrix_server, hil_env, "resume", thread_id, "--value-json", '{"nights": 0}')
+    if schema is not None:
+        assert bad.returncode == 2, explain(matrix_server, bad)
+        assert "nights" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
+        assert len(matrix_http.get(f"/threads/{thread_id}/runs").json()) == 1  # nothing sent
+    else:
+        assert bad.returncode == 0, explain(matrix_server, bad)
+        assert "Booked 0 nights." in bad.stdout, explain(matrix_server, bad)
+        thread_id, _ = waiting_thread(matrix_server, hil_env, "book", "-a", "form")
+    good = hil(matrix_server, hil_env, "resume", thread_id, "--value-json", '{"nights": 2}')
+    assert good.returncode == 0, explain(matrix_server, good)
+    assert "Booked 2 nights." in good.stdout, explain(matrix_server, good)
