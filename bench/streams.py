@@ -3,6 +3,7 @@
 The recorded bytes (bench/record.py, from the real server and the `tokens` test graph) are
 served by `ReplayServer` on loopback. Each consumer reads the whole stream; its CPU time is the
 process CPU time (all threads, so Rich's refresh thread counts) minus the server thread's.
+hil reads SSE with httpx-sse too, so the httpx-sse floor is the least hil's client can cost.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rich.console import Console
 
 from bench.record import BENCH_SIZES, STREAM_MODES, bench_stream_path, bench_targets, record_all
 from bench.replay_server import THREAD_ID, ReplayServer
-from hilcli.client import AgentClient, sse_records
+from hilcli.client import AgentClient
 from hilcli.render.display import Display, JsonDisplay, RichDisplay, make_console
 
 Consumer = Callable[[str], int]
@@ -52,16 +53,6 @@ def floor_httpx_sse_json(url: str) -> int:
             for sse in source.iter_sse():
                 if sse.data:
                     json.loads(sse.data)
-                count += 1
-    return count
-
-
-def hil_sse_decoder(url: str) -> int:
-    """hil's own SSE decoder over the response bytes, events dropped (same work as the floor)."""
-    count = 0
-    with httpx.Client(base_url=url) as client:
-        with client.stream("POST", f"/threads/{THREAD_ID}/runs/stream", json={}) as response:
-            for _ in sse_records(response):
                 count += 1
     return count
 
@@ -126,7 +117,6 @@ def _json(out: io.TextIOWrapper) -> Display:
 CONSUMERS: dict[str, Consumer] = {
     "httpx-sse (floor)": floor_httpx_sse,
     "httpx-sse + json.loads": floor_httpx_sse_json,
-    "hil SSE decoder": hil_sse_decoder,
     "langgraph_sdk runs.stream": langgraph_sdk_stream,
     "hil client, no display": _hil(_discard),
     "hil rendered (terminal)": _hil(_rendered),

@@ -3,17 +3,28 @@ decoding each event whole reads, whatever the bytes."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hilcli.client.sse import SseDecoder
+from hilcli.client import sse_events
 from hilcli.errors import ProtocolError
 from hilcli.events import EventParser, StreamEvent, parse_event
 from tests.support import RECORDED_DIR
+
+
+def recorded(path: Path) -> list[tuple[str, bytes, str | None]]:
+    """(name, data, id) of a recorded stream's events, read as the client reads them: with
+    httpx-sse, data handed to the parser as UTF-8 bytes."""
+    response = httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, content=path.read_bytes()
+    )
+    return [(sse.event, sse.data.encode(), sse.id or None) for sse in sse_events(response)]
 
 
 def both(parser: EventParser, name: str, data: bytes) -> StreamEvent | type[ProtocolError]:
@@ -32,17 +43,18 @@ def both(parser: EventParser, name: str, data: bytes) -> StreamEvent | type[Prot
 
 @pytest.mark.parametrize("path", sorted(RECORDED_DIR.glob("*.sse")), ids=lambda p: p.stem)
 def test_recorded_streams_read_the_same_as_whole_decoding(path: Any) -> None:
-    decoder, parser = SseDecoder(), EventParser()
-    for record in decoder.feed(path.read_bytes()):
-        both(parser, record.event, record.data)
+    parser = EventParser()
+    for name, data, _ in recorded(path):
+        both(parser, name, data)
 
 
 def test_the_tokens_of_a_message_share_their_decoded_metadata() -> None:
     """The recorded token stream takes the fast path: one metadata object per message."""
-    decoder, parser = SseDecoder(), EventParser()
-    records = decoder.feed((RECORDED_DIR / "stream_tokens.sse").read_bytes())
+    parser = EventParser()
     tokens = [
-        parser.parse(r.event, r.data, r.id) for r in records if r.event.startswith("messages")
+        parser.parse(name, data, event_id)
+        for name, data, event_id in recorded(RECORDED_DIR / "stream_tokens.sse")
+        if name.startswith("messages")
     ]
     assert len(tokens) > 10
     shared = sum(1 for a, b in zip(tokens, tokens[1:], strict=False) if a.data[1] is b.data[1])

@@ -1,20 +1,21 @@
 """Property-based tests: no bytes or JSON the server could send make the parsing raise
 anything but our own errors (`hilcli.errors.HilError`).
 
-The SSE decoder is also checked against the recorded streams of the real server: however
-the bytes are cut into chunks, the same events come out.
+The stream reader (httpx-sse under `hilcli.client.sse_events`) is also checked against the
+recorded streams of the real server: however the bytes are cut into chunks, the same events
+come out.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hilcli.client import SseRecord, sse_records
+from hilcli.client import sse_events
 from hilcli.errors import HilError
 from hilcli.events import (
     InterruptCollector,
@@ -72,14 +73,22 @@ protocol_json = st.recursive(
 )
 
 
-def decode(chunks: list[bytes]) -> list[SseRecord]:
+class Record(NamedTuple):
+    """One event as the stream reader hands it on."""
+
+    event: str
+    data: str
+    id: str | None
+
+
+def decode(chunks: list[bytes]) -> list[Record]:
     """All events the client's stream reader takes from a body delivered in `chunks`."""
     import httpx
 
     response = httpx.Response(
         200, headers={"content-type": "text/event-stream"}, content=iter(chunks)
     )
-    return list(sse_records(response))
+    return [Record(sse.event, sse.data, sse.id or None) for sse in sse_events(response)]
 
 
 def split(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -140,41 +149,6 @@ def test_sse_shaped_text_never_raises_but_our_errors(
         except HilError:
             continue
         consume(event)
-
-
-def httpx_sse_records(chunks: list[bytes]) -> list[SseRecord]:
-    """What httpx-sse, an independent implementation of the standard, reads from the chunks.
-
-    httpx-sse dispatches an event without data lines (as empty data) when an id was ever
-    set; the standard does not dispatch it, and neither do we, so such events are left out.
-    """
-    import httpx
-    from httpx_sse import EventSource
-
-    response = httpx.Response(
-        200, headers={"content-type": "text/event-stream"}, content=iter(chunks)
-    )
-    records = []
-    for sse in EventSource(response).iter_sse():
-        if sse.data:
-            records.append(SseRecord(sse.event, sse.data.encode(), sse.id or None))
-    return records
-
-
-line_ends = st.lists(st.sampled_from(["\r\n", "\n", "\r"]), min_size=1, max_size=4)
-
-
-@settings(max_examples=400, deadline=None)
-@given(sse_lines, line_ends, st.lists(st.integers(0, 2000), max_size=8))
-def test_sse_decoder_reads_what_httpx_sse_reads(
-    lines: list[str], ends: list[str], cuts: list[int]
-) -> None:
-    """Our decoder agrees with httpx-sse on any lines, line ends (mixed) and cuts."""
-    text = "".join(line + ends[i % len(ends)] for i, line in enumerate([*lines, ""]))
-    text = text.lstrip("\ufeff")  # a byte order mark is skipped by us, kept by httpx-sse
-    data = text.encode("utf-8", errors="replace")
-    ours = [record for record in decode(split(data, cuts)) if record.data]
-    assert ours == httpx_sse_records(split(data, cuts))
 
 
 @settings(max_examples=300, deadline=None)

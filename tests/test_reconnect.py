@@ -3,7 +3,9 @@
 A run of `many_events` is streamed by `hil run` while `tests/proxy.py` cuts the connection
 at chosen and at random byte offsets (also cutting the rejoins); every time, the rendered
 transcript and the `--json` output must equal those of the uncut run: no event lost, none
-repeated.
+repeated. A body the server ends cleanly is the end of the stream: no other request follows.
+The stream layer is also driven directly, with bursts of events that share ids on this
+server and whose replay repeats some, cut at many points.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import pytest
 
 import hilcli.client
 from hilcli.cli import main
+from hilcli.client import AgentClient
+from hilcli.events import StreamEvent
 from tests.proxy import FaultProxy
 
 RUN_INPUT = json.dumps({"count": 40, "delay": 0.005})
+RUN_READ = re.compile(rb"GET /threads/[^/ ]+/runs/[^/ ?]+[ ?]")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}")
 
 #: Where to cut, as fractions of the uncut stream's length: single cuts spread over the head,
@@ -61,8 +66,10 @@ def baseline(server_url: str) -> dict[str, str]:
             assert code == 0, err
             assert "reconnecting" not in err
             outputs[mode] = _normalised(out)
-    # Each run has its stream, then a short catch-up rejoin once the run has ended.
-    assert len(proxy.stream_sizes) == 4
+    # Each run has its stream and nothing else about it: the server ending the body is the
+    # end (no look at the run's status, no rejoin).
+    assert len(proxy.stream_sizes) == 2
+    assert not [line for line in proxy.requests if RUN_READ.match(line)]
     outputs["size"] = str(proxy.stream_sizes[0])
     assert "Emitted 40 events." in outputs["text"]
     assert outputs["json"].count('"type": "custom"') == 40
@@ -108,12 +115,76 @@ def test_random_cut_points_lose_and_repeat_nothing(
         assert _normalised(out) == baseline[mode]
 
 
-@pytest.mark.parametrize("cut", [0.1, 0.3, 0.6, 0.95])
-def test_clean_early_close_is_rejoined_or_caught_up(
+def _stream(url: str, run_input: dict[str, object]) -> tuple[list[StreamEvent], str | None]:
+    """A run of `many_events` read through `RunStream` (custom events asked for too)."""
+    notices: list[str] = []
+    with AgentClient(url) as client:
+        thread = client.create_thread()["thread_id"]
+        stream = client.stream_run(
+            thread,
+            "many_events",
+            input=run_input,
+            stream_mode=["updates", "values", "messages-tuple", "custom"],
+            on_replay_gap=notices.append,
+        )
+        events = list(stream)
+    assert notices == ([stream.replay_gap] if stream.replay_gap else [])
+    return events, stream.replay_gap
+
+
+def _customs(events: list[StreamEvent]) -> list[int]:
+    return [e.data["i"] for e in events if e.mode == "custom"]
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.3, 0.6])
+def test_a_clean_close_ends_the_stream_with_no_other_request(
     server_url: str, baseline: dict[str, str], cut: float
 ) -> None:
-    """The body ends properly but early: rejoined while the run goes on, else caught up."""
-    _check_cut(server_url, baseline, [cut], clean=True)
+    """The body ends properly (here early, by the proxy): the server ended the response, so
+    the stream ends too, having delivered a prefix of the run, with no request after it."""
+    size = int(baseline["size"])
+    with FaultProxy(server_url, clean_cuts=[int(cut * size)]) as proxy:
+        events, gap = _stream(proxy.url, json.loads(RUN_INPUT))
+    assert proxy.cuts_made == 1
+    assert proxy.streams_seen == 1
+    assert not [line for line in proxy.requests if RUN_READ.match(line)]
+    customs = _customs(events)
+    assert customs == list(range(len(customs))) and len(customs) < 40
+    assert gap is None
+
+
+#: A burst: the in-memory server gives the events of one millisecond one id, and its replay
+#: sends again the events written while it replays (tests/recorded/rejoin/README.md).
+BURST = {"count": 1500, "delay": 0.0002}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_burst_cut_anywhere_loses_and_repeats_nothing(server_url: str, seed: int) -> None:
+    """Shared ids and replayed repeats on the real server: every event once, in order."""
+    with FaultProxy(server_url, random_cuts=3, random_range=(2_000, 60_000), seed=seed) as proxy:
+        events, gap = _stream(proxy.url, BURST)
+    assert proxy.cuts_made >= 1
+    assert _customs(events) == list(range(1500))
+    assert gap is None
+    final = [e for e in events if e.mode == "values"][-1]
+    assert final.data["emitted"] == 1500
+
+
+def test_attach_replays_the_whole_run_from_its_start(server_url: str) -> None:
+    """A join from the start (`hil attach`) of a run that has ended gets all of it."""
+    with AgentClient(server_url) as client:
+        thread = client.create_thread()["thread_id"]
+        modes = ["updates", "values", "messages-tuple", "custom"]
+        run = client.stream_run(
+            thread, "many_events", input={"count": 30, "delay": 0}, stream_mode=modes
+        )
+        first = list(run)
+        assert run.run_id is not None
+        joined = client.join_run(thread, run.run_id, stream_mode=modes)
+        again = list(joined)
+    assert _customs(first) == _customs(again) == list(range(30))
+    assert [(e.mode, e.data) for e in again] == [(e.mode, e.data) for e in first]
+    assert joined.replay_gap is None
 
 
 def test_a_link_gone_silent_is_noticed_by_the_read_timeout_and_rejoined(

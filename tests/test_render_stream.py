@@ -12,11 +12,12 @@ import json
 import re
 from collections.abc import Iterator
 
+import httpx
 import pyte
 import pytest
-from httpx_sse._decoders import SSEDecoder
 from rich.console import Console
 
+from hilcli.client import sse_events
 from hilcli.events import StreamEvent, parse_event
 from hilcli.render.display import JsonDisplay, RawDisplay, RichDisplay
 from hilcli.render.streaming import LiveMessages
@@ -27,13 +28,12 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def recorded_events(name: str) -> Iterator[StreamEvent]:
-    """The events of `tests/recorded/NAME.sse`, decoded with hilcli.events.parse_event."""
-    decoder = SSEDecoder()
-    text = (RECORDED_DIR / f"{name}.sse").read_text(encoding="utf-8")
-    for line in [*text.splitlines(), ""]:
-        sse = decoder.decode(line)
-        if sse is not None and sse.data:
-            yield parse_event(sse.event, sse.data, sse.id or None)
+    """The events of `tests/recorded/NAME.sse`, read as the client reads them (httpx-sse)
+    and decoded with hilcli.events.parse_event."""
+    data = (RECORDED_DIR / f"{name}.sse").read_bytes()
+    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, content=data)
+    for sse in sse_events(response):
+        yield parse_event(sse.event, sse.data, sse.id or None)
 
 
 def streamed_answer(name: str) -> str:

@@ -2,7 +2,8 @@
 
 This package is the only place that speaks HTTP: `failures` translates every httpx failure
 and every error status into our own exceptions (`hilcli.errors`), `stream` yields typed
-`StreamEvent`s (nothing above it sees bytes) and rejoins a dropped run where it stopped, and
+`StreamEvent`s read with httpx-sse (nothing above it sees SSE) and rejoins a dropped run
+where it stopped, saying when a server cannot replay what was missed, and
 this module holds the endpoints (see shared/docs/protocol.md, sections 1, 2 and 4).
 """
 
@@ -19,14 +20,14 @@ import httpx
 
 from hilcli import __version__
 from hilcli.client.failures import status_error, transport_error
-from hilcli.client.sse import SseRecord
 from hilcli.client.stream import (
     KNOWN_MODES,
     MAX_RECONNECTS,
+    REPLAY_GAP_NOTICE,
     RunStream,
     StreamCursor,
     backoff_delay,
-    sse_records,
+    sse_events,
 )
 from hilcli.errors import NotFound, ProtocolError
 
@@ -35,12 +36,12 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "KNOWN_MODES",
     "MAX_RECONNECTS",
+    "REPLAY_GAP_NOTICE",
     "AgentClient",
     "RunStream",
-    "SseRecord",
     "StreamCursor",
     "backoff_delay",
-    "sse_records",
+    "sse_events",
 ]
 
 _log = logging.getLogger("hilcli.protocol")
@@ -252,11 +253,13 @@ class AgentClient:
         stream_mode: list[str] | None = None,
         stream_subgraphs: bool = True,
         on_reconnect: Callable[[int, float], None] | None = None,
+        on_replay_gap: Callable[[str], None] | None = None,
     ) -> RunStream:
         """`POST /threads/{id}/runs/stream`: start a run and return its event stream.
 
         Runs are resumable (so a dropped connection is rejoined) and refuse to start on a busy
-        thread (`multitask_strategy: reject`, a 409 becomes `ThreadBusy`).
+        thread (`multitask_strategy: reject`, a 409 becomes `ThreadBusy`). `on_replay_gap`
+        hears, once, that a rejoin could not return what was missed (`RunStream.replay_gap`).
         """
         modes = list(stream_mode or BASE_STREAM_MODES)
         request_tag = uuid.uuid4().hex
@@ -279,7 +282,15 @@ class AgentClient:
                 "POST", f"/threads/{thread_id}/runs/stream", f"thread {thread_id}", json=body
             )
 
-        return RunStream(self, thread_id, opener, modes, on_reconnect, request_tag=request_tag)
+        return RunStream(
+            self,
+            thread_id,
+            opener,
+            modes,
+            on_reconnect,
+            request_tag=request_tag,
+            on_replay_gap=on_replay_gap,
+        )
 
     def join_run(
         self,
@@ -288,10 +299,17 @@ class AgentClient:
         *,
         stream_mode: list[str] | None = None,
         on_reconnect: Callable[[int, float], None] | None = None,
+        on_replay_gap: Callable[[str], None] | None = None,
     ) -> RunStream:
-        """`GET /threads/{t}/runs/{r}/stream`: join a run, replaying it from its start."""
+        """`GET /threads/{t}/runs/{r}/stream`: join a run, replaying it from its start.
+
+        A server that cannot replay it (nothing numbered came back) is reported through
+        `on_replay_gap` and `RunStream.replay_gap`.
+        """
         modes = list(stream_mode or BASE_STREAM_MODES)
-        return RunStream(self, thread_id, None, modes, on_reconnect, run_id=run_id)
+        return RunStream(
+            self, thread_id, None, modes, on_reconnect, run_id=run_id, on_replay_gap=on_replay_gap
+        )
 
     def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:
         """`GET /threads/{t}/runs/{r}`."""

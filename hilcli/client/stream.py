@@ -1,6 +1,26 @@
-"""One run's event stream: server-sent events read from the response bytes, typed, never
-repeated, and rejoined where they stopped when the connection drops (protocol.md, sections 2
-and 4)."""
+"""One run's event stream: server-sent events read with httpx-sse, typed, never repeated,
+and rejoined where they stopped when the connection drops (protocol.md, sections 2 and 4).
+
+Event ids are opaque: they are only ever compared for equality. How the servers replay a
+run on a rejoin (`GET .../runs/{run_id}/stream` with `Last-Event-ID`), from their sources
+and from recordings (tests/recorded/rejoin/):
+
+- langgraph-api on the in-memory runtime stamps events `<ms>-0`, so events of one
+  millisecond share an id, and replays the stored events whose id is *greater* than
+  `Last-Event-ID`; `-1` replays them all, no header replays nothing. It subscribes before
+  it replays, so events written during the replay can come a second time, after it.
+- langgraph-api on Postgres + Redis (langhost) gives unique ids, replays those after
+  `Last-Event-ID` (`-1` or none: all) and drops its own repeats.
+- Aegra gives unique ids, replays only the events it stored (not `custom` ones, and with
+  their JSON rewritten by Postgres), then whatever its one live queue still holds; a run
+  that has ended replays as a lone `end` event.
+
+So a rejoin asks for the events after the id *before* the last one delivered (`-1` when
+there is none): a server that replays exactly sends the last delivered group of events
+(those sharing the last id) again, byte for byte, and only then new ones. Anything else
+means the part of the run that was missed may be lost, and the stream says so
+(`RunStream.replay_gap`) so the caller can show the final state from `/state` instead.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +34,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
+from httpx_sse import EventSource, ServerSentEvent
 
 from hilcli.client.failures import reason
-from hilcli.client.sse import SseDecoder, SseRecord
-from hilcli.errors import HilError, ProtocolError, RunLost, ServerError, ServerUnreachable
+from hilcli.errors import ProtocolError, RunLost, ServerError, ServerUnreachable
 from hilcli.events import EventParser, StreamEvent, parse_event
 
 if TYPE_CHECKING:
@@ -28,6 +48,10 @@ _log = logging.getLogger("hilcli.protocol")
 #: How many times in a row a dropped stream is rejoined before giving up.
 MAX_RECONNECTS = 5
 
+#: The one-line notice of a join that could not return what was missed.
+REPLAY_GAP_NOTICE = (
+    "This server cannot replay the part of the run that was missed; showing the final state."
+)
 
 #: Event names of the classic run stream (protocol.md, section 2); others are ignored.
 KNOWN_MODES = frozenset(
@@ -50,90 +74,124 @@ KNOWN_MODES = frozenset(
     }
 )
 
+#: How many ids of earlier groups a connection remembers to recognise a repeat. The repeats
+#: servers send come soon after the originals (the in-memory runtime's come after its
+#: replay: 176 events later in tests/recorded/rejoin/inmem_burst_rejoin.sse); a bound
+#: keeps a long stream's memory flat.
+RECENT_IDS = 4096
+
+Key = tuple[str, str]
+"""What tells two events with one id apart: their name and data, as sent."""
+
 
 @dataclass
 class StreamCursor:
-    """How far a resumable stream was delivered, so a rejoin neither repeats nor skips.
+    """How far the stream was delivered: the last group of events sharing an id.
 
-    The in-memory server stamps events with `<ms>-0` ids, so several events share an id,
-    and it replays only ids greater than `Last-Event-ID`. A rejoin therefore asks from the
-    id *before* the last one (`prev_id`) and drops the events of `last_id` that were already
-    delivered (`at_last`, in order). While replaying, the server may also send an event a
-    second time (it subscribes before it replays), so on a rejoined connection an id lower
-    than the last one, or an event of the last id already seen on that connection, is a
-    repeat.
+    `group` holds the (name, data) of the events delivered with `last_id`, in order: one on
+    servers with unique ids, those of one millisecond on the in-memory runtime.
     """
 
     last_id: str | None = None
     prev_id: str | None = None
-    at_last: list[tuple[str, bytes]] = field(default_factory=list)
-    last_order: tuple[int, int, int, str] = (0, 0, 0, "")
+    group: list[Key] = field(default_factory=list)
 
     def rejoin_from(self) -> str:
-        """The `Last-Event-ID` to send on a rejoin (`-1` replays the whole run)."""
+        """The `Last-Event-ID` to send on a rejoin: the id before the last one, so the
+        last group comes again and proves the replay joins up (`-1`: from the start)."""
         return self.prev_id or "-1"
 
-
-def _id_order(event_id: str) -> tuple[int, int, int, str]:
-    """A sort key for event ids: `<ms>-<seq>` numerically, anything else as text after."""
-    ms, dash, seq = event_id.partition("-")
-    if dash and ms.isdigit() and seq.isdigit():
-        return (0, int(ms), int(seq), "")
-    return (1, 0, 0, event_id)
+    def delivered(self, event_id: str, key: Key) -> None:
+        """Record an event handed to the consumer."""
+        if event_id == self.last_id:
+            self.group.append(key)
+        else:
+            self.prev_id, self.last_id, self.group = self.last_id, event_id, [key]
 
 
 class _Connection:
-    """The repeat filter of one connection of a stream (see `StreamCursor`)."""
+    """The repeat filter of one connection of a stream; ids are compared for equality only.
+
+    - A rejoin (`rejoined` with events delivered) must first send the cursor's last group
+      again, in order and byte for byte; those are skipped. Any other start means the
+      server did not replay from where it was asked: `gap` is set.
+    - A join from the start (`rejoined`, nothing delivered) that ends without one numbered
+      event, or that sends unnumbered ones, replayed nothing it could vouch for: `gap`.
+    - An event whose id belongs to an earlier group of this connection is a repeat (the
+      in-memory runtime's replay overlap, Aegra's stored-then-live copies). On a rejoined
+      connection, an event equal to one already delivered in the current group is too.
+    """
 
     def __init__(self, cursor: StreamCursor, rejoined: bool) -> None:
         self.cursor = cursor
         self.rejoined = rejoined
-        self.replay = list(cursor.at_last) if rejoined else []
-        self.replayed = 0
-        self.seen_here: set[tuple[str, bytes]] = set()
+        self.expect: list[Key] = list(cursor.group) if rejoined else []
+        self.matched = 0
+        self.checking = bool(self.expect)
+        self.numbered = False
+        self.unnumbered = False
+        self.gap = False
+        self.current: str | None = None
+        self.current_keys: set[Key] = set()
+        self.earlier: dict[str, None] = {}
+        """Ids of the earlier groups of this connection, oldest first (an ordered set)."""
 
-    def is_new(self, record: SseRecord) -> bool:
-        """Record `record`; False when it was delivered before."""
-        cursor = self.cursor
-        if record.id is None:
+    def is_new(self, event_id: str, key: Key) -> bool:
+        """Record an event; False when it was delivered before."""
+        if not event_id:
+            self.unnumbered = True
+            if self.checking:
+                self.checking, self.gap = False, True
             return True
-        key = (record.event, record.data)
-        if record.id != cursor.last_id:
-            order = _id_order(record.id)
-            if cursor.last_id is None or order > cursor.last_order:
-                cursor.prev_id, cursor.last_id, cursor.last_order = (
-                    cursor.last_id,
-                    record.id,
-                    order,
-                )
-                cursor.at_last = [key]
-                self.replay, self.replayed = [], 0
-                self.seen_here = {key} if self.rejoined else set()
-                return True
-            if order < cursor.last_order:
+        self.numbered = True
+        if self.checking:
+            if event_id == self.cursor.last_id and key == self.expect[self.matched]:
+                self.matched += 1
+                if self.matched == len(self.expect):
+                    self.checking = False
+                    self.current, self.current_keys = event_id, set(self.expect)
                 return False
-        if self.rejoined:
-            if key in self.seen_here:
-                return False
-            self.seen_here.add(key)
-        if self.replayed < len(self.replay) and self.replay[self.replayed] == key:
-            self.replayed += 1
+            self.checking, self.gap = False, True
+        if event_id == self.current:
+            if self.rejoined:
+                if key in self.current_keys:
+                    return False
+                self.current_keys.add(key)
+            self.cursor.delivered(event_id, key)
+            return True
+        if event_id in self.earlier:
             return False
-        cursor.at_last.append(key)
+        if self.current is not None:
+            earlier = self.earlier
+            earlier[self.current] = None
+            if len(earlier) > RECENT_IDS:
+                del earlier[next(iter(earlier))]
+        self.current = event_id
+        if self.rejoined:
+            self.current_keys = {key}
+        self.cursor.delivered(event_id, key)
         return True
 
+    def ended_cleanly(self) -> None:
+        """The server ended the response: did the join return what was missed?"""
+        if self.checking:
+            self.gap = True  # the last group never came again
+        elif self.rejoined and not self.expect and (self.unnumbered or not self.numbered):
+            self.gap = True  # a join from the start that replayed nothing numbered
 
-def sse_records(response: httpx.Response) -> Iterator[SseRecord]:
-    """The server-sent events of a response, as they complete (heartbeats carry no data)."""
+
+def sse_events(response: httpx.Response) -> Iterator[ServerSentEvent]:
+    """The server-sent events of a response that carry data, read with httpx-sse (its
+    heartbeats, and the empty events it makes of them once an id was seen, are skipped)."""
     ctype = response.headers.get("content-type", "")
     if "text/event-stream" not in ctype.partition(";")[0]:
         raise ProtocolError(
             f"The server did not answer with an event stream (content-type: {ctype or 'none'}).",
             hint="Is --url the address of a LangGraph Agent Server?",
         )
-    decoder = SseDecoder()
-    for chunk in response.iter_bytes():
-        yield from decoder.feed(chunk)
+    for sse in EventSource(response).iter_sse():
+        if sse.data:
+            yield sse
 
 
 class RunStream:
@@ -141,10 +199,16 @@ class RunStream:
 
     `opener` sends the request that starts the run; without one, the stream joins the run
     `run_id`, replayed from its start. Iterating yields `StreamEvent`s, each exactly once,
-    until the run ends. When the connection drops (or closes while the run is still pending
-    or running) the stream is rejoined with `GET .../runs/{run_id}/stream` and
+    until the server ends the response (a clean close is the end: the stream makes no other
+    request). When the connection drops (an httpx transport error: a cut, a reset, a read
+    timeout) the stream is rejoined with `GET .../runs/{run_id}/stream` and
     `Last-Event-ID`, at most `MAX_RECONNECTS` times in a row, with exponential backoff and
     jitter.
+
+    When a join cannot return what was missed (see the module docstring), `replay_gap` is
+    set to `REPLAY_GAP_NOTICE` and `on_replay_gap` is called with it, once; the stream goes
+    on with what the server sends, and the caller should show the final state from
+    `/state`, since events of the run may be missing.
     """
 
     def __init__(
@@ -157,6 +221,7 @@ class RunStream:
         *,
         run_id: str | None = None,
         request_tag: str | None = None,
+        on_replay_gap: Callable[[str], None] | None = None,
     ) -> None:
         self._client = client
         self._request_tag = request_tag
@@ -164,8 +229,12 @@ class RunStream:
         self._opener = opener
         self._stream_mode = stream_mode
         self._on_reconnect = on_reconnect
+        self._on_replay_gap = on_replay_gap
         self.run_id: str | None = run_id
         self.cursor = StreamCursor()
+        self.replay_gap: str | None = None
+        """None, or a one-line notice: a join could not return the part of the run that
+        was missed, so events may be missing; show the final state from `/state`."""
         self._parser = EventParser()
         self._metadata_seen = False
         self._ended = False
@@ -177,32 +246,41 @@ class RunStream:
         if len(parts) >= 4 and parts[-2] == "runs":
             self.run_id = parts[-1]
 
-    def _events(self, response: httpx.Response, rejoined: bool = False) -> Iterator[StreamEvent]:
-        connection = _Connection(self.cursor, rejoined)
+    def _note_gap(self, connection: _Connection) -> None:
+        if connection.gap and self.replay_gap is None:
+            _log.debug("the server did not replay what was missed of run %s", self.run_id)
+            self.replay_gap = REPLAY_GAP_NOTICE
+            if self._on_replay_gap is not None:
+                self._on_replay_gap(REPLAY_GAP_NOTICE)
+
+    def _events(self, response: httpx.Response, connection: _Connection) -> Iterator[StreamEvent]:
         parser = self._parser
-        if rejoined and not self._metadata_seen and self.run_id is not None:
+        if connection.rejoined and not self._metadata_seen and self.run_id is not None:
             # The server does not keep `metadata` for replay; rebuild it from the run id.
             self._metadata_seen = True
             text = json.dumps({"run_id": self.run_id, "attempt": 1}, separators=(",", ":"))
             yield parse_event("metadata", text.encode())
         debug = _log.isEnabledFor(logging.DEBUG)  # once per connection, not per event
-        for record in sse_records(response):
-            if not connection.is_new(record):
-                if debug:
-                    _log.debug("skipped a repeated event %s (id %s)", record.event, record.id)
-                continue
-            name = record.event
+        for sse in sse_events(response):
+            name, data, event_id = sse.event, sse.data, sse.id
             mode = name.partition("|")[0] if "|" in name else name
-            if mode not in KNOWN_MODES:
-                if debug:
-                    _log.debug("ignored an unknown event %r: %.200r", name, record.data)
-                continue
             if mode == "end":
                 self._ended = True
                 return
+            if not connection.is_new(event_id, (name, data)):
+                if debug:
+                    _log.debug("skipped a repeated event %s (id %s)", name, event_id)
+                continue
+            if connection.gap and self.replay_gap is None:
+                self._note_gap(connection)
+            if mode not in KNOWN_MODES:
+                if debug:
+                    _log.debug("ignored an unknown event %r: %.200r", name, data)
+                continue
             if debug:
-                _log.debug("event %s id %s: %.200r", name, record.id, record.data)
-            event = parser.parse(name, record.data, record.id)
+                _log.debug("event %s id %s: %.200r", name, event_id, data)
+            # orjson reads bytes and str alike; bytes are what the displays write through.
+            event = parser.parse(name, data.encode("utf-8", "surrogatepass"), event_id or None)
             if event.mode == "metadata":
                 self._metadata_seen = True
                 if isinstance(event.data, Mapping) and isinstance(event.data.get("run_id"), str):
@@ -225,13 +303,13 @@ class RunStream:
         response = self._open()
         rejoined = self._opener is None
         failures = 0
-        caught_up = False
         while True:
             dropped: BaseException | None = None
             if response is not None:
                 self._response = response
+                connection = _Connection(self.cursor, rejoined)
                 try:
-                    for event in self._events(response, rejoined):
+                    for event in self._events(response, connection):
                         failures = 0
                         yield event
                 except httpx.TransportError as exc:
@@ -240,20 +318,13 @@ class RunStream:
                 finally:
                     response.close()
                     self._response = None
-                if self._ended or (dropped is None and caught_up):
+                if dropped is None:
+                    # The server ended the response: the run paused or ended (a run whose
+                    # status lags behind is not asked about, nor rejoined).
+                    connection.ended_cleanly()
+                    self._note_gap(connection)
                     return
-                if dropped is None and self._run_still_going() is False:
-                    # A clean close can come early (a proxy ending the body): once the run
-                    # has ended, one catch-up rejoin replays whatever the close cut off.
-                    if self.cursor.last_id is None or self.run_id is None:
-                        return
-                    caught_up = rejoined = True
-                    try:
-                        response = self._rejoin()
-                    except HilError as exc:
-                        _log.debug("the catch-up rejoin failed: %s", exc)
-                        return
-                    continue
+                self._note_gap(connection)
             if self.run_id is None:
                 raise ServerUnreachable(
                     f"The stream closed before the run was known: {reason(dropped)}"
@@ -312,18 +383,6 @@ class RunStream:
                     return str(run.get("run_id"))
             raise error
         raise error
-
-    def _run_still_going(self) -> bool | None:
-        """After a clean close: is the run still pending or running? None when unknown."""
-        if self.run_id is None:
-            return False
-        try:
-            run = self._client.get_run(self.thread_id, self.run_id)
-        except ServerUnreachable:
-            return None
-        except HilError:
-            return False
-        return run.get("status") in ("pending", "running")
 
     def close(self) -> None:
         """Close the underlying connection (used on Ctrl-C)."""
