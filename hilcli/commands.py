@@ -155,6 +155,8 @@ def _exit_status(outcome: RunOutcome) -> int:
 def _resume_hint(outcome: RunOutcome) -> str | None:
     if outcome.status != "interrupted":
         return None
+    if outcome.unread:
+        return f"hil show {outcome.thread_id}"
     if not outcome.interrupts:
         return f"hil resume {outcome.thread_id} --value-json null"
     from hilcli.interrupts import answer_flags
@@ -260,6 +262,11 @@ def resume_command(
         if outcome.at_breakpoint and answer.value_json is not None and parsed is None:
             return _finish(display, session.run(input=None))  # continue past a breakpoint
         pending = outcome.interrupts
+        if not pending and outcome.unread:
+            raise NothingToResume(
+                f"Thread {thread_id} waits on a question hil cannot read; nothing was sent.",
+                hint=f"`hil show {thread_id} --json` shows what the server sent.",
+            )
         if not pending:
             raise NothingToResume(
                 f"Thread {thread_id} is not waiting for input "
@@ -272,12 +279,14 @@ def resume_command(
             if not chosen:
                 raise NothingToResume(
                     f"Interrupt {interrupt_id} is not pending on thread {thread_id}; "
-                    f"pending: {', '.join(item.id for item in pending)}. Nothing was sent."
+                    f"pending: {', '.join(shlex.quote(item.id) for item in pending)}. "
+                    "Nothing was sent."
                 )
             target = chosen[0]
         elif len(pending) > 1:
             listing = "; ".join(
-                f"{item.id} ({item.where or 'root'}: {interrupt_summary(item)})" for item in pending
+                f"{shlex.quote(item.id)} ({item.where or 'root'}: {interrupt_summary(item)})"
+                for item in pending
             )
             raise UsageError(
                 f"{len(pending)} interrupts are pending; pick one with --interrupt-id: {listing}"
@@ -296,7 +305,7 @@ def resume_command(
             result = session.resume({target.id: value}, pending=pending)
         except AnswerNotSent as exc:
             exc.hint = (
-                f"Re-send it with: hil resume {thread_id} --interrupt-id {target.id} "
+                f"Re-send it with: hil resume {thread_id} --interrupt-id {shlex.quote(target.id)} "
                 f"--value-json {shlex.quote(json.dumps(value))}"
             )
             raise
@@ -311,7 +320,8 @@ def _converse_with_rules(session: Session, display: Display, outcome: RunOutcome
         return session.converse(outcome)
     except NoPreparedAnswer as exc:
         display.notice(exc.message)
-        return session.outcome_now()
+        # The pause no rule answered is the last state read: no need to read it again.
+        return session.last_outcome or session.outcome_now()
 
 
 # -- demo ------------------------------------------------------------------------------------

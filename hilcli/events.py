@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import orjson
 
@@ -142,15 +142,42 @@ class EventParser:
             self._misses += 1
 
 
+ResumeBy = Literal["id", "task", "ns_hash"]
+"""How a pending interrupt is named in a resume map `{key: answer}` (see `resume_map_key`):
+
+- `id`: the server sent an id (`id`, or `interrupt_id` on some releases): that is the key;
+- `task`: langgraph < 0.4 sent no id and keys a resume map by the id of the task that was
+  interrupted (the thread's `interrupts` object is keyed the same way);
+- `ns_hash`: langgraph 0.4 and 0.5 sent no id and key a resume map by the interrupt's own
+  `interrupt_id`, `xxh3_128("|".join(ns))`, which they compute but never send.
+"""
+
+
 @dataclass(frozen=True)
 class PendingInterrupt:
-    """A question the graph asked with `interrupt(value)` that waits for an answer."""
+    """A question the graph asked with `interrupt(value)` that waits for an answer.
+
+    `id` is the key hil knows the interrupt by (answers, drafts, `--interrupt-id`): the
+    server's id when it sent one. Servers on langgraph < 0.6 send none; such an interrupt
+    gets a local key made from the `ns` the server sent (`ns:` + its segments joined by
+    `|`), `local_key` says so, and that key is never sent to the server as an id: a resume
+    names it as `resume_by` says.
+    """
 
     id: str
     value: Any
     response_schema: Mapping[str, Any] | None = None
     ns: tuple[str, ...] = ()
     node: str | None = None
+    local_key: bool = False
+    """True when the server sent no id and `id` is hil's own key."""
+    server_ns: tuple[str, ...] | None = None
+    """The interrupt's own `ns` as an id-less server sent it (path down to the node)."""
+    when: str | None = None
+    resumable: bool | None = None
+    task_id: str | None = None
+    """The id of the root-level task that was interrupted, when the state said it."""
+    resume_by: ResumeBy = "id"
 
     @property
     def where(self) -> str:
@@ -161,34 +188,88 @@ class PendingInterrupt:
         return " › ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's `interrupts[]` object for `--json` output."""
-        return {
-            "id": self.id,
+        """The contract's `interrupts[]` object for `--json` output.
+
+        `id` is the server's id, or null when the server sent none; `key` is what
+        `hil resume --interrupt-id` takes (the id, or hil's local key). An interrupt without
+        id also carries what the server sent with it: `server_ns`, `when`, `resumable`.
+        """
+        out: dict[str, Any] = {
+            "id": None if self.local_key else self.id,
+            "key": self.id,
             "value": self.value,
             "response_schema": self.response_schema,
             "ns": list(self.ns),
             "node": self.node,
         }
+        if self.local_key:
+            out["server_ns"] = list(self.server_ns or ())
+            out["when"] = self.when
+            out["resumable"] = self.resumable
+        return out
+
+
+LOCAL_KEY_PREFIX = "ns:"
+"""Local keys of interrupts without id start with this, so they never look like server ids."""
+
+
+def _str_tuple(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(s, str) for s in value):
+        return tuple(value)
+    return None
 
 
 def _interrupt_from_json(
-    raw: Any, ns: tuple[str, ...] = (), node: str | None = None
+    raw: Any,
+    ns: tuple[str, ...] = (),
+    node: str | None = None,
+    *,
+    fallback_key: str = "",
+    from_stream: bool = False,
 ) -> PendingInterrupt | None:
+    """One interrupt object of any generation: `{value, id}`, `{value, interrupt_id}`, or
+    `{value, resumable, ns, when}` without id (langgraph < 0.6).
+
+    `ns`/`node` say where the interrupt was found (subgraph path, task name). An id-less
+    interrupt is keyed by its own `ns`; without one, by `fallback_key` (from its task).
+    """
     if not isinstance(raw, Mapping):
         return None
-    interrupt_id = raw.get("id", raw.get("interrupt_id"))
-    if not isinstance(interrupt_id, str) or not interrupt_id:
-        return None
     schema = raw.get("response_schema")
-    raw_ns = raw.get("ns")
-    if not ns and isinstance(raw_ns, list) and all(isinstance(s, str) for s in raw_ns):
-        ns = tuple(raw_ns)
+    schema = schema if isinstance(schema, Mapping) else None
+    raw_ns = _str_tuple(raw.get("ns"))
+    interrupt_id = raw.get("id")
+    if not isinstance(interrupt_id, str) or not interrupt_id:
+        interrupt_id = raw.get("interrupt_id")
+    if isinstance(interrupt_id, str) and interrupt_id:
+        if not ns and raw_ns:
+            ns = raw_ns
+        return PendingInterrupt(interrupt_id, raw.get("value"), schema, ns, node)
+    if "value" not in raw:
+        return None
+    if raw_ns:
+        key = LOCAL_KEY_PREFIX + "|".join(raw_ns)
+        if from_stream and not ns:
+            # The interrupt's own ns ends with its node's segment (`node:task`): split it
+            # the way the state's tasks do (path above, node name), so both agree.
+            ns, node = raw_ns[:-1], raw_ns[-1].split(":", 1)[0] or None
+    elif fallback_key:
+        key = LOCAL_KEY_PREFIX + fallback_key
+    else:
+        return None
+    when = raw.get("when")
+    resumable = raw.get("resumable")
     return PendingInterrupt(
-        id=interrupt_id,
+        id=key,
         value=raw.get("value"),
-        response_schema=schema if isinstance(schema, Mapping) else None,
+        response_schema=schema,
         ns=ns,
         node=node,
+        local_key=True,
+        server_ns=raw_ns,
+        when=when if isinstance(when, str) else None,
+        resumable=resumable if isinstance(resumable, bool) else None,
+        resume_by="ns_hash",
     )
 
 
@@ -203,7 +284,7 @@ def interrupts_in_event(event: StreamEvent) -> list[PendingInterrupt] | None:
     raw = event.data.get(INTERRUPT_KEY)
     if not isinstance(raw, list):
         return None
-    found = (_interrupt_from_json(item, event.ns) for item in raw)
+    found = (_interrupt_from_json(item, event.ns, from_stream=True) for item in raw)
     return [item for item in found if item is not None]
 
 
@@ -212,42 +293,112 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _tasks_interrupts(tasks: Iterable[Any], ns: tuple[str, ...]) -> Iterator[PendingInterrupt]:
+def _tasks_interrupts(
+    tasks: Iterable[Any], ns: tuple[str, ...], resume_by: ResumeBy
+) -> Iterator[PendingInterrupt]:
     for task in tasks:
         if not isinstance(task, Mapping):
             continue
+        if task.get("result") is not None:
+            # A finished task: langgraph < 0.6 keeps listing the interrupt it answered
+            # after a partial resume (observed on 0.2.76 and 0.4.10).
+            continue
         name = task.get("name") if isinstance(task.get("name"), str) else None
-        for raw in _list(task.get("interrupts")):
-            found = _interrupt_from_json(raw, ns, name)
+        task_id = task.get("id") if isinstance(task.get("id"), str) else None
+        for index, raw in enumerate(_list(task.get("interrupts"))):
+            found = _interrupt_from_json(
+                raw, ns, name, fallback_key=f"{task_id}#{index}" if task_id else ""
+            )
+            if found is not None and found.local_key:
+                root_level = not ns and len(found.server_ns or ()) <= 1
+                found = replace(found, task_id=task_id if root_level else None, resume_by=resume_by)
             if found is not None:
                 yield found
         sub_state = task.get("state")
         if isinstance(sub_state, Mapping) and name:
             child_ns = (*ns, f"{name}:{task.get('id', '')}")
-            yield from _tasks_interrupts(_list(sub_state.get("tasks")), child_ns)
+            yield from _tasks_interrupts(_list(sub_state.get("tasks")), child_ns, resume_by)
+
+
+def _id_less_resume_by(state: Mapping[str, Any]) -> ResumeBy:
+    """How the thread's graph names id-less interrupts in a resume map.
+
+    The state's metadata carries the graph's `langgraph_version` (langgraph-api writes it).
+    Before 0.4 a map is keyed by task id; from 0.4 (langgraph PR #4406) by `interrupt_id`.
+    Without a version the hash is assumed: on an older server a map it does not understand is
+    ignored (the same questions come back), while a map of task ids sent to 0.4 is taken as
+    one plain answer and given to the wrong question (both observed).
+    """
+    metadata = state.get("metadata")
+    version = metadata.get("langgraph_version") if isinstance(metadata, Mapping) else None
+    if isinstance(version, str):
+        head = version.split(".")[:2]
+        if len(head) == 2 and all(part.isdigit() for part in head):
+            if (int(head[0]), int(head[1])) < (0, 4):
+                return "task"
+    return "ns_hash"
 
 
 def interrupts_from_state(state: Mapping[str, Any]) -> list[PendingInterrupt]:
     """Every pending interrupt of a thread, from `GET /threads/{id}/state?subgraphs=true`.
 
     Task entries give the node name and subgraph path; the top-level `interrupts` list is
-    the fallback. The deepest (most precise) sighting of an id wins; order is kept.
+    the fallback (servers on langgraph < 0.6 have none). The deepest (most precise) sighting
+    of an interrupt wins; order is kept; a root-level task id seen on the way is kept.
     """
     by_id: dict[str, PendingInterrupt] = {}
-    for item in _tasks_interrupts(_list(state.get("tasks")), ()):
+    resume_by = _id_less_resume_by(state)
+    for item in _tasks_interrupts(_list(state.get("tasks")), (), resume_by):
         known = by_id.get(item.id)
-        if known is None or len(item.ns) > len(known.ns):
+        if known is None:
             by_id[item.id] = item
+        elif len(item.ns) > len(known.ns):
+            by_id[item.id] = replace(item, task_id=item.task_id or known.task_id)
     for raw in _list(state.get("interrupts")):
-        found = _interrupt_from_json(raw)
+        found = _interrupt_from_json(raw, from_stream=True)
         if found is not None and found.id not in by_id:
-            by_id[found.id] = found
+            by_id[found.id] = replace(found, resume_by=resume_by) if found.local_key else found
     return list(by_id.values())
+
+
+def state_lists_interrupts(state: Mapping[str, Any]) -> bool:
+    """Whether the state lists any interrupt at all (read or not) on an unfinished task or
+    at its top level: then the thread waits on a question, not at a breakpoint."""
+
+    def listed(tasks: Iterable[Any]) -> bool:
+        for task in tasks:
+            if not isinstance(task, Mapping) or task.get("result") is not None:
+                continue
+            sub_state = task.get("state")
+            if _list(task.get("interrupts")) or (
+                isinstance(sub_state, Mapping) and listed(_list(sub_state.get("tasks")))
+            ):
+                return True
+        return False
+
+    return bool(_list(state.get("interrupts"))) or listed(_list(state.get("tasks")))
+
+
+def with_stream_schemas(
+    pending: Iterable[PendingInterrupt], schemas: Mapping[str, Mapping[str, Any]]
+) -> list[PendingInterrupt]:
+    """`pending` (read from the state) with each missing `response_schema` taken from
+    `schemas` (seen on the stream), by interrupt key.
+
+    langhost's and Aegra's `/state` drop the schema that the stream carries; without it a
+    form degrades to a line and an answer is sent unchecked.
+    """
+    return [
+        replace(item, response_schema=schemas[item.id])
+        if item.response_schema is None and item.id in schemas
+        else item
+        for item in pending
+    ]
 
 
 @dataclass
 class InterruptCollector:
-    """Accumulates the interrupts seen on a stream, de-duplicated by id."""
+    """Accumulates the interrupts seen on a stream, de-duplicated by id (or local key)."""
 
     seen: dict[str, PendingInterrupt] = field(default_factory=dict)
     breakpoint: bool = False
@@ -257,7 +408,7 @@ class InterruptCollector:
         found = interrupts_in_event(event)
         if found is None:
             return []
-        if not found and event.mode == "updates":
+        if not found and event.mode == "updates" and not event.data.get(INTERRUPT_KEY):
             self.breakpoint = True
         new = []
         for item in found:
@@ -265,11 +416,24 @@ class InterruptCollector:
             if known is None:
                 self.seen[item.id] = item
                 new.append(item)
-            elif len(item.ns) > len(known.ns):
-                self.seen[item.id] = item
+            elif len(item.ns) > len(known.ns) or (
+                known.response_schema is None and item.response_schema is not None
+            ):
+                schema = item.response_schema or known.response_schema
+                deeper = item if len(item.ns) > len(known.ns) else known
+                self.seen[item.id] = replace(deeper, response_schema=schema)
         return new
 
     @property
     def pending(self) -> list[PendingInterrupt]:
         """The interrupts seen so far, in order of first sighting."""
         return list(self.seen.values())
+
+    @property
+    def schemas(self) -> dict[str, Mapping[str, Any]]:
+        """The `response_schema` of each interrupt seen with one, by key."""
+        return {
+            key: item.response_schema
+            for key, item in self.seen.items()
+            if item.response_schema is not None
+        }

@@ -435,3 +435,55 @@ def answer_flags(interrupt: PendingInterrupt) -> str:
     if isinstance(question, TextQuestion) and interrupt.response_schema is None:
         return "--value TEXT"
     return "--value-json JSON"
+
+
+# -- the resume command ----------------------------------------------------------------------
+
+
+def resume_map_key(interrupt: PendingInterrupt) -> str | None:
+    """The key that names `interrupt` in a resume map, or None when the server has none.
+
+    An interrupt with a server id is named by it. One without id is named the way its
+    server's langgraph expects (`interrupt.resume_by`, found out on langgraph 0.2.76 and
+    0.4.10): by the interrupted task's id before 0.4 (only for a task at the root: a map
+    does not reach interrupts inside subgraphs there), else by the interrupt's own
+    `interrupt_id`, which langgraph 0.4/0.5 compute as `xxh3_128("|".join(ns))` and never
+    send. hil's local key is never sent.
+    """
+    if not interrupt.local_key:
+        return interrupt.id
+    if interrupt.resume_by == "task":
+        return interrupt.task_id
+    if not interrupt.server_ns:
+        return None
+    import xxhash  # only id-less interrupts of langgraph 0.4/0.5 need it
+
+    return xxhash.xxh3_128_hexdigest("|".join(interrupt.server_ns).encode())
+
+
+def resume_value(answers: Mapping[str, Any], pending: Sequence[PendingInterrupt]) -> Any:
+    """The `command.resume` value that sends `answers` (keyed by interrupt key).
+
+    Interrupts with ids are answered with the map `{id: answer}`. A single pending interrupt
+    without id is answered with the plain value, as the LangGraph how-to does; several are
+    answered with a map keyed as `resume_map_key` says. Raises `UsageError` (nothing is sent)
+    when the server offers no way to name an answered interrupt.
+    """
+    by_key = {item.id: item for item in pending}
+    answered = [by_key[key] for key in answers if key in by_key]
+    if not any(item.local_key for item in answered):
+        return dict(answers)
+    if len(answers) == 1 and len(pending) == 1 and len(answered) == 1:
+        return next(iter(answers.values()))
+    resume: dict[str, Any] = {}
+    for item in answered:
+        key = resume_map_key(item)
+        if key is None:
+            raise UsageError(
+                f"The server cannot take an answer for {item.where or 'the root'} alone: "
+                "its langgraph (before 0.4) names questions without ids, and cannot resume "
+                "one of several inside subgraphs. Nothing was sent.",
+                hint="Upgrade the server's langgraph to 0.4 or later.",
+            )
+        resume[key] = answers[item.id]
+    return resume

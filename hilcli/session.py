@@ -24,8 +24,15 @@ from hilcli.errors import (
     ServerUnreachable,
     ThreadBusy,
 )
-from hilcli.events import InterruptCollector, PendingInterrupt, StreamEvent, interrupts_from_state
-from hilcli.interrupts import interrupt_summary
+from hilcli.events import (
+    InterruptCollector,
+    PendingInterrupt,
+    StreamEvent,
+    interrupts_from_state,
+    state_lists_interrupts,
+    with_stream_schemas,
+)
+from hilcli.interrupts import interrupt_summary, resume_value
 
 RunStatus = Literal["done", "interrupted", "error"]
 
@@ -41,11 +48,16 @@ class RunOutcome:
     error: dict[str, Any] | None = None
     values: Any = None
     next_nodes: list[str] = field(default_factory=list)
+    read_at: float | None = field(default=None, compare=False, repr=False)
+    """When (`time.monotonic()`) the thread's state behind `interrupts` was read."""
+    unread: bool = False
+    """The state lists interrupts hil could not read: a question, never a breakpoint."""
 
     @property
     def at_breakpoint(self) -> bool:
-        """Paused by `interrupt_before/after`: interrupted, but nothing to answer."""
-        return self.status == "interrupted" and not self.interrupts
+        """Paused by `interrupt_before/after`: interrupted, nothing to answer, and no
+        interrupt listed that hil could not read (a question is never a breakpoint)."""
+        return self.status == "interrupted" and not self.interrupts and not self.unread
 
     def to_json(self) -> dict[str, Any]:
         """The contract's final `result` object for `--json` output."""
@@ -91,6 +103,10 @@ def message_input(text: str) -> dict[str, Any]:
 #: Delays before re-sending an answer whose first sending failed.
 ANSWER_RETRY_DELAYS = (0.5, 1.0, 2.0)
 
+#: How old (seconds) the state read that ended a run may be for its interrupts to serve the
+#: stale-answer check of the answers to them (see `Session.converse`).
+STATE_FRESH_FOR = 0.25
+
 
 class Session:
     """One thread of one assistant, driven through a `Terminal`."""
@@ -116,6 +132,13 @@ class Session:
         self.on_ctrl_c = on_ctrl_c
         #: Answers typed but not sent (the server was unreachable), by interrupt id.
         self.drafts: dict[str, Any] = {}
+        #: `response_schema`s seen on this session's streams, by interrupt key: some servers'
+        #: states drop them (langhost, Aegra), and a form must stay a form.
+        self.schemas: dict[str, Mapping[str, Any]] = {}
+        #: See `converse`; a test sets it to 0 (always re-read) or to hours (never).
+        self.state_fresh_for = STATE_FRESH_FOR
+        #: The outcome of the last run watched or state read: where the thread stands.
+        self.last_outcome: RunOutcome | None = None
 
     # -- threads --------------------------------------------------------------------------
 
@@ -153,7 +176,8 @@ class Session:
         """The interrupts the current thread waits on, read from its state."""
         if self.thread_id is None:
             return []
-        return interrupts_from_state(self.client.get_state(self.thread_id))
+        state = self.client.get_state(self.thread_id)
+        return with_stream_schemas(interrupts_from_state(state), self.schemas)
 
     def outcome_now(self) -> RunOutcome:
         """The thread's situation as if a run had just ended on it.
@@ -177,15 +201,32 @@ class Session:
         return self.converse(self.run(input=message_input(text)))
 
     def converse(self, outcome: RunOutcome) -> RunOutcome:
-        """Answer whatever `outcome` waits for, again and again, until the run ends."""
+        """Answer whatever `outcome` waits for, again and again, until the run ends.
+
+        One state read per pause: the read that ended the run (its `outcome`) also serves
+        the stale-answer check of the answers, when they were ready within
+        `state_fresh_for` (0.25 s) of it. The check guards against someone else (another
+        hil, the inbox) answering the same question meanwhile; re-reading never closes that
+        race, it only shortens the window to the time between the read and the resume
+        reaching the server. Answers that come that fast were made by rules, `--answer` or
+        a kept draft, and their window is already that short, so a second read buys
+        nothing. A person cannot read a question and answer it in a quarter of a second:
+        their answer, however long they took, is checked against a fresh read, as before.
+        """
         while outcome.status == "interrupted":
             if outcome.at_breakpoint:
                 if not outcome.next_nodes or not self.terminal.ask_continue(outcome):
                     return outcome
                 outcome = self.run(input=None)
                 continue
+            if not outcome.interrupts:  # questions hil cannot read: leave them waiting
+                return outcome
             answers = self.ask_all(outcome.interrupts)
-            outcome = self.resume(answers)
+            fresh = (
+                outcome.read_at is not None
+                and time.monotonic() - outcome.read_at <= self.state_fresh_for
+            )
+            outcome = self.resume(answers, pending=outcome.interrupts if fresh else None)
             if _answer_refused(outcome, answers):
                 # The graph's response_schema refused the answer; nothing was saved, so the
                 # same interrupts are asked again with the typed answers offered for editing.
@@ -223,7 +264,7 @@ class Session:
         """
         self.ensure_thread()
         self.drafts.update(answers)
-        self._refuse_stale(answers, pending)
+        pending = self._refuse_stale(answers, pending)
         last_error: HilError | None = None
         for attempt, delay in enumerate((0.0, *ANSWER_RETRY_DELAYS)):
             if delay:
@@ -231,8 +272,8 @@ class Session:
                 time.sleep(delay)
             try:
                 if attempt:
-                    self._refuse_stale(answers, retrying=True)
-                outcome = self.run(command={"resume": dict(answers)})
+                    pending = self._refuse_stale(answers, retrying=True)
+                outcome = self.run(command={"resume": resume_value(answers, pending)})
             except RunLost:
                 self._forget(answers)  # the server has the answer; only the stream was lost
                 raise
@@ -257,13 +298,14 @@ class Session:
         pending: Sequence[PendingInterrupt] | None = None,
         *,
         retrying: bool = False,
-    ) -> None:
-        """Raise `NothingToResume` (sending nothing) when an answered id is no longer pending."""
+    ) -> Sequence[PendingInterrupt]:
+        """Raise `NothingToResume` (sending nothing) when an answered id is no longer pending;
+        else return what is pending (it says how the server names each interrupt)."""
         if pending is None:
             pending = self.pending()
         pending_ids = {item.id for item in pending}
         if all(key in pending_ids for key in answers):
-            return
+            return pending
         self._forget(answers)
         why = (
             "it may have reached the server before the connection failed"
@@ -333,6 +375,7 @@ class Session:
         except HilError:  # the stream broke: let the terminal close what it shows live
             self.terminal.run_finished(RunOutcome("error", thread_id, stream.run_id))
             raise
+        self.schemas.update(collector.schemas)
         outcome = self._outcome(thread_id, stream.run_id, error)
         if not outcome.interrupts and collector.pending and outcome.status != "done":
             outcome.interrupts = collector.pending
@@ -376,16 +419,18 @@ class Session:
         self, thread_id: str, run_id: str | None, error: dict[str, Any] | None
     ) -> RunOutcome:
         state = self.client.get_state(thread_id)
-        interrupts = interrupts_from_state(state)
+        read_at = time.monotonic()
+        interrupts = with_stream_schemas(interrupts_from_state(state), self.schemas)
         next_nodes = [n for n in state.get("next") or () if isinstance(n, str)]
+        unread = not interrupts and state_lists_interrupts(state)
         status: RunStatus
         if error is not None:
             status = "error"
-        elif interrupts or next_nodes:
+        elif interrupts or next_nodes or unread:
             status = "interrupted"
         else:
             status = "done"
-        return RunOutcome(
+        self.last_outcome = RunOutcome(
             status=status,
             thread_id=thread_id,
             run_id=run_id,
@@ -393,7 +438,10 @@ class Session:
             error=error,
             values=state.get("values"),
             next_nodes=next_nodes,
+            read_at=read_at,
+            unread=unread,
         )
+        return self.last_outcome
 
 
 def _error_of(data: Any) -> dict[str, Any]:

@@ -137,7 +137,9 @@ class RichDisplay:
                     Text(f"⏸ waiting for input on thread {thread}", style="bold yellow")
                 )
                 for item in interrupts:
-                    line = Text(f"  {safe_text(str(item.get('id')))}  ", style="dim")
+                    line = Text(
+                        f"  {safe_text(str(item.get('key', item.get('id'))))}  ", style="dim"
+                    )
                     value = item.get("value")
                     line.append(
                         safe_text(value if isinstance(value, str) else bounded_json(value, 200))
