@@ -134,3 +134,20 @@ def test_show_a_failed_thread_says_why_and_where(
     assert f"thread {thread_id}  error" in result.stdout
     assert "error: " in result.stdout and "ValueError" in result.stdout
     assert "stopped at: explode" in result.stdout
+
+
+def test_client_reads_health_and_many_states_on_the_real_server(
+    http: httpx.Client, server_url: str
+) -> None:
+    from hilcli.client import STATE_READS, AgentClient
+
+    waiting = [waiting_ask_thread(http, f"hello {n}") for n in range(STATE_READS + 2)]
+    missing = str(uuid.uuid4())
+    with AgentClient(server_url) as client:
+        assert client.health() == "/ok"
+        states = client.get_states([*waiting, missing])
+        assert set(states) == set(waiting)  # the missing thread is left out, not an error
+        for thread_id in waiting[:2]:
+            assert states[thread_id] == client.get_state(thread_id)
+    for thread_id in waiting:
+        assert states[thread_id]["interrupts"][0]["value"] == "What is your name?"

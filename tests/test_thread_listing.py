@@ -1,0 +1,176 @@
+"""Thread listings show each waiting thread's question on every server, from recordings.
+
+tests/recorded/servers/NAME.json (made by tests/record_servers.py) holds a real server's
+`threads/search` page and each listed thread's state: `ask` waits for "Where are you
+located?", `parallel` for two questions, `done` waits for nothing. Aegra's listing carries no
+`interrupts`, so those questions come from the states; the older generations list id-less
+interrupts keyed by task id.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+import pytest
+
+from hilcli.client import STATE_READS, AgentClient
+from hilcli.threads import questions_need_state, summarize_page, thread_interrupts
+from tests.support import RECORDED_DIR
+
+SERVERS = ("aegra", "langhost", "langgraph_dev", "old02", "old04")
+ASK = "Where are you located?"
+PARALLEL = {"What is your favourite colour?", "What is your favourite food?"}
+
+
+def recording(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((RECORDED_DIR / "servers" / f"{name}.json").read_text())
+    return loaded
+
+
+class RecordedStates:
+    """Answers `get_states` from a recording and remembers what it was asked."""
+
+    def __init__(self, states: dict[str, dict[str, Any]], gone: Sequence[str] = ()) -> None:
+        self.states = states
+        self.gone = set(gone)
+        self.asked: list[list[str]] = []
+
+    def get_states(self, thread_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        self.asked.append(list(thread_ids))
+        return {tid: self.states[tid] for tid in thread_ids if tid not in self.gone}
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_every_waiting_thread_shows_its_question(name: str) -> None:
+    found = recording(name)
+    reader = RecordedStates(found["states"])
+    rows = {row.thread_id: row for row in summarize_page(found["threads_search"], reader)}
+    ids = found["threads"]
+    assert rows[ids["ask"]].status == "interrupted"
+    assert rows[ids["ask"]].question == ASK
+    assert rows[ids["parallel"]].question in PARALLEL
+    values = {str(item["value"]) for item in rows[ids["parallel"]].interrupts}
+    assert values == PARALLEL
+    assert rows[ids["done"]].status == "idle"
+    assert rows[ids["done"]].question == "" and rows[ids["done"]].interrupts == []
+    assert rows[ids["ask"]].assistant == "ask"
+    assert [row.thread_id for row in summarize_page(found["threads_search"], reader)] == [
+        thread["thread_id"] for thread in found["threads_search"]
+    ]  # the server's order is kept
+
+
+def test_aegra_lists_no_interrupts_so_the_waiting_threads_states_are_read_once() -> None:
+    found = recording("aegra")
+    assert all("interrupts" not in thread for thread in found["threads_search"])
+    reader = RecordedStates(found["states"])
+    rows = summarize_page(found["threads_search"], reader)
+    ids = found["threads"]
+    assert len(reader.asked) == 1  # the page at once
+    assert sorted(reader.asked[0]) == sorted([ids["ask"], ids["parallel"]])  # not the idle one
+    ask = next(row for row in rows if row.thread_id == ids["ask"])
+    state_id = found["states"][ids["ask"]]["interrupts"][0]["id"]
+    assert ask.interrupts[0]["id"] == state_id
+    assert ask.interrupts[0]["node"] == "ask_human"
+    assert ask.to_json()["interrupts"][0]["value"] == ASK
+
+
+@pytest.mark.parametrize("name", ["langhost", "langgraph_dev", "old02", "old04"])
+def test_listings_that_carry_interrupts_read_no_state(name: str) -> None:
+    found = recording(name)
+    reader = RecordedStates(found["states"])
+    summarize_page(found["threads_search"], reader)
+    assert reader.asked == []
+    assert not any(questions_need_state(thread) for thread in found["threads_search"])
+
+
+def test_a_thread_deleted_since_the_listing_keeps_its_line_without_a_question() -> None:
+    found = recording("aegra")
+    ids = found["threads"]
+    reader = RecordedStates(found["states"], gone=[ids["ask"]])
+    rows = {row.thread_id: row for row in summarize_page(found["threads_search"], reader)}
+    assert rows[ids["ask"]].question == "" and rows[ids["ask"]].status == "interrupted"
+    assert rows[ids["parallel"]].question in PARALLEL
+
+
+@pytest.mark.parametrize("name", ["old02", "old04"])
+def test_old_servers_id_less_interrupts_keyed_by_task_are_listed(name: str) -> None:
+    found = recording(name)
+    listed = {thread["thread_id"]: thread for thread in found["threads_search"]}
+    parallel = listed[found["threads"]["parallel"]]
+    assert isinstance(parallel["interrupts"], dict)  # keyed by task id
+    items = thread_interrupts(parallel)
+    assert {item["value"] for item in items} == PARALLEL
+    assert all("id" not in item for item in items)
+    assert all(item["when"] == "during" and item["ns"] for item in items)  # kept as sent
+    ask = thread_interrupts(listed[found["threads"]["ask"]])
+    assert [item["value"] for item in ask] == [ASK]
+
+
+def test_an_empty_interrupts_is_an_answer_not_an_omission() -> None:
+    thread = recording("langhost")["threads_search"][0]
+    cancelled = {**thread, "status": "interrupted", "interrupts": {}}
+    assert not questions_need_state(cancelled)
+    listed_without = {key: value for key, value in cancelled.items() if key != "interrupts"}
+    assert questions_need_state(listed_without)
+    assert not questions_need_state({**listed_without, "status": "idle"})
+
+
+def test_interrupts_repeated_by_id_are_listed_once() -> None:
+    found = recording("langhost")
+    thread = next(t for t in found["threads_search"] if t["thread_id"] == found["threads"]["ask"])
+    (group,) = thread["interrupts"].values()
+    doubled = {**thread, "interrupts": {"a": group, "b": group}}
+    assert thread_interrupts(doubled) == thread_interrupts(thread)
+
+
+def replaying_states(
+    states: dict[str, dict[str, Any]], barrier: threading.Barrier | None = None
+) -> tuple[httpx.MockTransport, list[int]]:
+    """A transport answering `GET /threads/{id}/state` from a recording; counts concurrency."""
+    lock = threading.Lock()
+    in_flight = [0, 0]  # now, most seen
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        thread_id = request.url.path.split("/")[2]
+        with lock:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight[1], in_flight[0])
+        try:
+            if barrier is not None:
+                barrier.wait()
+            if thread_id not in states:
+                return httpx.Response(404, json={"detail": f"Thread {thread_id} not found"})
+            return httpx.Response(200, json=states[thread_id])
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    return httpx.MockTransport(handler), in_flight
+
+
+def test_get_states_reads_a_page_concurrently_and_bounded() -> None:
+    recorded = recording("aegra")["states"]
+    sample = next(iter(recorded.values()))
+    states = {f"thread-{n}": {**sample, "n": n} for n in range(2 * STATE_READS)}
+    # The barrier lets requests through only STATE_READS at a time: a client reading fewer at
+    # once would never fill it (BrokenBarrierError after its timeout fails the test).
+    barrier = threading.Barrier(STATE_READS, timeout=30)
+    transport, in_flight = replaying_states(states, barrier)
+    with AgentClient("http://server.test", transport=transport) as client:
+        found = client.get_states(list(states))
+    assert found == states
+    assert in_flight[1] == STATE_READS
+
+
+def test_get_states_leaves_out_deleted_threads_and_reads_each_once() -> None:
+    recorded = recording("aegra")["states"]
+    transport, _ = replaying_states(recorded)
+    wanted = [*recorded, "gone", next(iter(recorded))]
+    with AgentClient("http://server.test", transport=transport) as client:
+        found = client.get_states(wanted)
+        assert found == recorded
+        assert client.get_states([]) == {}
