@@ -254,12 +254,14 @@ class AgentClient:
         stream_subgraphs: bool = True,
         on_reconnect: Callable[[int, float], None] | None = None,
         on_replay_gap: Callable[[str], None] | None = None,
+        replays: bool = True,
     ) -> RunStream:
         """`POST /threads/{id}/runs/stream`: start a run and return its event stream.
 
         Runs are resumable (so a dropped connection is rejoined) and refuse to start on a busy
         thread (`multitask_strategy: reject`, a 409 becomes `ThreadBusy`). `on_replay_gap`
-        hears, once, that a rejoin could not return what was missed (`RunStream.replay_gap`).
+        hears, once, that a rejoin could not return what was missed (`RunStream.replay_gap`);
+        `replays=False` (a server known not to replay) reports every rejoin so.
         """
         modes = list(stream_mode or BASE_STREAM_MODES)
         request_tag = uuid.uuid4().hex
@@ -290,6 +292,7 @@ class AgentClient:
             on_reconnect,
             request_tag=request_tag,
             on_replay_gap=on_replay_gap,
+            replays=replays,
         )
 
     def join_run(
@@ -300,15 +303,23 @@ class AgentClient:
         stream_mode: list[str] | None = None,
         on_reconnect: Callable[[int, float], None] | None = None,
         on_replay_gap: Callable[[str], None] | None = None,
+        replays: bool = True,
     ) -> RunStream:
         """`GET /threads/{t}/runs/{r}/stream`: join a run, replaying it from its start.
 
-        A server that cannot replay it (nothing numbered came back) is reported through
-        `on_replay_gap` and `RunStream.replay_gap`.
+        A join that replayed nothing numbered, or any join when `replays=False` (a server
+        known not to replay), is reported through `on_replay_gap` and `RunStream.replay_gap`.
         """
         modes = list(stream_mode or BASE_STREAM_MODES)
         return RunStream(
-            self, thread_id, None, modes, on_reconnect, run_id=run_id, on_replay_gap=on_replay_gap
+            self,
+            thread_id,
+            None,
+            modes,
+            on_reconnect,
+            run_id=run_id,
+            on_replay_gap=on_replay_gap,
+            replays=replays,
         )
 
     def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:

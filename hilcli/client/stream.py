@@ -208,7 +208,10 @@ class RunStream:
     When a join cannot return what was missed (see the module docstring), `replay_gap` is
     set to `REPLAY_GAP_NOTICE` and `on_replay_gap` is called with it, once; the stream goes
     on with what the server sends, and the caller should show the final state from
-    `/state`, since events of the run may be missing.
+    `/state`, since events of the run may be missing. `replays=False` says the server is
+    known not to replay a run on a join (`ServerKind.replays_joins`): then every join
+    reports that at once, where its replay could not be checked (Aegra's join from the
+    start of a running run returns its stored events, not its `custom` ones).
     """
 
     def __init__(
@@ -222,8 +225,10 @@ class RunStream:
         run_id: str | None = None,
         request_tag: str | None = None,
         on_replay_gap: Callable[[str], None] | None = None,
+        replays: bool = True,
     ) -> None:
         self._client = client
+        self._replays = replays
         self._request_tag = request_tag
         self.thread_id = thread_id
         self._opener = opener
@@ -308,6 +313,9 @@ class RunStream:
             if response is not None:
                 self._response = response
                 connection = _Connection(self.cursor, rejoined)
+                if rejoined and not self._replays:
+                    connection.gap = True
+                    self._note_gap(connection)
                 try:
                     for event in self._events(response, connection):
                         failures = 0
