@@ -35,17 +35,17 @@ INTERRUPT_IDS_SINCE = (0, 6)
 #: First langgraph whose `interrupt()` takes a `response_schema`.
 RESPONSE_SCHEMA_SINCE = (1, 2, 11)
 
-#: One line per missing feature: what is missing, then what `hil` does about it.
+#: One line per missing feature (at most 85 characters: a doctor line fits 100 columns):
+#: what is missing, then what `hil` does about it or what follows.
 LACKS = {
     "replays_joins": "replaying a run on a join: after a detach, hil shows the final state",
     "response_schema": "response_schema: answers are not checked before they are sent",
     "state_response_schema": (
-        "response_schema in the thread state (only the stream has it): "
-        "answers to a question read from the state are not checked"
+        "response_schema in the thread state: answers to its questions are not checked"
     ),
     "listed_interrupts": "questions in thread lists: hil reads each waiting thread's state",
     "rejects_busy": "refusing a second run on a busy thread: hil refuses it itself",
-    "interrupt_ids": "interrupt ids (langgraph before 0.6): one question is answered by value",
+    "interrupt_ids": "interrupt ids (langgraph before 0.6): hil keys questions by namespace",
 }
 
 

@@ -201,3 +201,18 @@ def test_health_stops_at_a_failure_other_than_404() -> None:
     with AgentClient("http://server.test", transport=replaying("aegra", {"/ok": 500})) as c:
         with pytest.raises(ServerError):
             c.health()
+
+
+def test_every_lack_fits_one_doctor_line() -> None:
+    import io
+
+    from rich.console import Console
+
+    from hilcli.render.tables import check_line
+
+    for line in LACKS.values():
+        out = io.StringIO()
+        Console(file=out, width=100, color_system=None).print(
+            check_line(True, "lacks", line, note=True)
+        )
+        assert out.getvalue().splitlines() == [f"! lacks       {line}"]
