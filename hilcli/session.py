@@ -139,6 +139,9 @@ class Session:
         self.state_fresh_for = STATE_FRESH_FOR
         #: The outcome of the last run watched or state read: where the thread stands.
         self.last_outcome: RunOutcome | None = None
+        #: Whether the server refuses a second run on a busy thread (409); None until the
+        #: first run asks `/info` (see `_refuse_if_busy`).
+        self._server_refuses_busy: bool | None = None
 
     # -- threads --------------------------------------------------------------------------
 
@@ -321,6 +324,7 @@ class Session:
     def run(self, *, input: Any = None, command: Mapping[str, Any] | None = None) -> RunOutcome:
         """Stream one run to its end and say how it ended."""
         thread_id = self.ensure_thread()
+        self._refuse_if_busy(thread_id)
         stream = self.client.stream_run(
             thread_id,
             self.assistant,
@@ -330,6 +334,35 @@ class Session:
             on_reconnect=self._reconnecting,
         )
         return self._watch(stream)
+
+    def _refuse_if_busy(self, thread_id: str) -> None:
+        """Raise `ThreadBusy`, as a 409 would, where the server would start a second run on a
+        busy thread instead of refusing it (Aegra accepts one despite `multitask_strategy:
+        reject`).
+
+        Cheap by design: the server is described once per session, lazily, from `/info` at
+        its first run (`hilcli.server_kind`); only on a server known not to refuse does each
+        run first read the thread's status (one `GET /threads/{id}`). Servers that refuse
+        (langgraph-api, and any server hil does not recognise) cost nothing per run. A run
+        started by someone else between that read and ours is not caught: the server's own
+        check is the only exact one.
+        """
+        if self._server_refuses_busy is None:
+            from hilcli.server_kind import describe
+
+            try:
+                info = self.client.info()
+            except HilError:  # no /info: trust the server to refuse
+                info = None
+            self._server_refuses_busy = describe(info).rejects_busy is not False
+        if self._server_refuses_busy:
+            return
+        if self.client.get_thread(thread_id).get("status") == "busy":
+            raise ThreadBusy(
+                "The thread is already running a task.",
+                409,
+                hint="Wait for the run to finish, or `hil attach THREAD` to watch it.",
+            )
 
     def attach(self) -> RunOutcome | None:
         """Join the thread's running run, replayed from its start; None when there is none."""
