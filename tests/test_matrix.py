@@ -9,14 +9,18 @@ the test asserts what `hil` says about it. A failure message ends with the serve
 from __future__ import annotations
 
 import httpx
+import pexpect
 
-from tests.hilterm import pty_session, quit_chat
+from tests.hilterm import quit_chat
 from tests.matrix.drive import (
+    active_runs,
     explain,
     hil,
     json_lines,
     last_message,
+    poll,
     result_of,
+    terminal,
     waiting_thread,
 )
 from tests.matrix.servers import MatrixServer
@@ -49,8 +53,7 @@ def test_seed_run_then_resume(matrix_server: MatrixServer, hil_env: dict[str, st
 
 def test_seed_chat_in_a_terminal(matrix_server: MatrixServer, hil_env: dict[str, str]) -> None:
     """`hil chat`: type the message, see the question, answer it, read the answer, leave."""
-    args = ["chat", "--url", matrix_server.url, "-a", "ask"]
-    with pty_session(args, hil_env, timeout=60) as chat:
+    with terminal(matrix_server, ["chat", "-a", "ask"], hil_env) as chat:
         chat.expect("you>")
         chat.sendline(WEATHER)
         chat.expect(r"Where are you located\?")
@@ -137,3 +140,114 @@ def test_form_value_checked_against_the_schema(
     good = hil(matrix_server, hil_env, "resume", thread_id, "--value-json", '{"nights": 2}')
     assert good.returncode == 0, explain(matrix_server, good)
     assert "Booked 2 nights." in good.stdout, explain(matrix_server, good)
+
+
+# -- streams: every event, detach and attach, Ctrl-C, a busy thread -------------------------------
+
+
+def test_many_events_each_once_and_in_order(
+    matrix_server: MatrixServer, hil_env: dict[str, str]
+) -> None:
+    """A run that writes 120 numbered custom events: `run --json` shows each exactly once, in
+    order, whatever the server's event ids look like."""
+    done = hil(
+        matrix_server,
+        hil_env,
+        *("run", "--input-json", '{"count": 120}', "-a", "many_events"),
+        *("--stream-mode", "custom", "--json"),
+    )
+    assert done.returncode == 0, explain(matrix_server, done)
+    numbers = [
+        line["data"]["i"]
+        for line in json_lines(done.stdout)
+        if line["type"] == "custom" and isinstance(line.get("data"), dict)
+    ]
+    assert numbers == list(range(120)), explain(matrix_server, done)
+    assert last_message(result_of(matrix_server, done)) == "Emitted 120 events."
+
+
+def new_thread(http: httpx.Client) -> str:
+    response = http.post("/threads", json={})
+    response.raise_for_status()
+    return str(response.json()["thread_id"])
+
+
+def cancel_runs(http: httpx.Client, thread_id: str) -> None:
+    """Clean-up: cancel whatever still runs on the thread (answers are not checked)."""
+    for run in active_runs(http, thread_id):
+        http.post(f"/threads/{thread_id}/runs/{run['run_id']}/cancel")
+
+
+SLOW = '/input {"seconds": 8}'
+"""A run of 32 ticks, 0.25 s apart: still running while a test acts on it."""
+
+
+def test_detach_then_attach_shows_the_final_message(
+    matrix_server: MatrixServer, matrix_http: httpx.Client, hil_env: dict[str, str]
+) -> None:
+    """Ctrl-C with `--on-ctrl-c detach` leaves the run running; `hil attach THREAD` joins it
+    and the run's final message appears."""
+    thread_id = new_thread(matrix_http)
+    args = ["chat", "--thread", thread_id, "-a", "slow", "--stream-mode", "custom"]
+    try:
+        with terminal(matrix_server, [*args, "--on-ctrl-c", "detach"], hil_env) as chat:
+            chat.expect("you>")
+            chat.sendline(SLOW)
+            chat.expect(r'"tick": 1\b')
+            chat.sendintr()
+            chat.expect("Stopped watching")
+            chat.expect("you>")
+            chat.sendline("/quit")
+            chat.expect(pexpect.EOF)
+        assert active_runs(matrix_http, thread_id), "the run should still be running"
+        attach = ["attach", thread_id, "-a", "slow", "--stream-mode", "custom"]
+        with terminal(matrix_server, attach, hil_env) as joined:
+            joined.expect("Done after 32 ticks.")
+            quit_chat(joined)
+    finally:
+        cancel_runs(matrix_http, thread_id)
+
+
+def test_ctrl_c_in_chat_cancels_the_run(
+    matrix_server: MatrixServer, matrix_http: httpx.Client, hil_env: dict[str, str]
+) -> None:
+    """Ctrl-C while a run streams in `hil chat` cancels it: hil says so, the server ends with
+    no active run on the thread, and the thread takes a new run."""
+    thread_id = new_thread(matrix_http)
+    args = ["chat", "--thread", thread_id, "-a", "slow", "--stream-mode", "custom"]
+    try:
+        with terminal(matrix_server, args, hil_env) as chat:
+            chat.expect("you>")
+            chat.sendline('/input {"seconds": 30}')
+            chat.expect(r'"tick": 1\b')
+            chat.sendintr()
+            chat.expect("Cancelled the run")
+            chat.expect("you>")
+            poll("no active run", lambda: not active_runs(matrix_http, thread_id), timeout=15)
+            chat.sendline('/input {"seconds": 0.25}')
+            chat.expect("Done after 1 ticks.")
+            quit_chat(chat)
+    finally:
+        cancel_runs(matrix_http, thread_id)
+
+
+def test_busy_thread_refused(
+    matrix_server: MatrixServer, matrix_http: httpx.Client, hil_env: dict[str, str]
+) -> None:
+    """`hil run` on a thread whose run is still running is refused (exit 1, one or two lines)
+    and no second run is started, whether or not the server would accept one."""
+    thread_id = new_thread(matrix_http)
+    started = matrix_http.post(
+        f"/threads/{thread_id}/runs", json={"assistant_id": "slow", "input": {"seconds": 20}}
+    )
+    started.raise_for_status()
+    try:
+        poll("the run to start", lambda: active_runs(matrix_http, thread_id))
+        done = hil(matrix_server, hil_env, "run", "hi", "--thread", thread_id, "-a", "slow")
+        assert done.returncode == 1, explain(matrix_server, done)
+        assert "running" in done.stderr.lower(), explain(matrix_server, done)
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2
+        runs = matrix_http.get(f"/threads/{thread_id}/runs").json()
+        assert [run["run_id"] for run in runs] == [started.json()["run_id"]], runs
+    finally:
+        cancel_runs(matrix_http, thread_id)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import httpx
+import pexpect
 
+from tests.hilterm import pty_session, strip_ansi
 from tests.matrix.servers import MatrixServer
 from tests.support import run_hil
 
@@ -83,3 +86,20 @@ def poll(what: str, check: Callable[[], T | None], timeout: float = 30) -> T:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(0.1)  # poll
+
+
+@contextmanager
+def terminal(
+    server: MatrixServer, args: Sequence[str], env: dict[str, str], *, timeout: float = 30
+) -> Iterator[pexpect.spawn]:
+    """`hil ARGS --url SERVER` in a pseudo-terminal; a pexpect failure (timeout, early end)
+    is reported with the screen text and the server's log tail."""
+    with pty_session([*args, "--url", server.url], env, timeout=timeout) as child:
+        try:
+            yield child
+        except pexpect.ExceptionPexpect as exc:
+            seen = strip_ansi(str(child.before or ""))[-2000:]
+            raise AssertionError(
+                f"{type(exc).__name__} in hil {' '.join(args)}\n--- hil's terminal (tail):\n"
+                f"{seen}{explain(server)}"
+            ) from None
