@@ -8,6 +8,8 @@ the test asserts what `hil` says about it. A failure message ends with the serve
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pexpect
 
@@ -251,3 +253,49 @@ def test_busy_thread_refused(
         assert [run["run_id"] for run in runs] == [started.json()["run_id"]], runs
     finally:
         cancel_runs(matrix_http, thread_id)
+
+
+# -- threads, show, inbox, doctor -----------------------------------------------------------------
+
+
+def test_threads_show_inbox_json_show_the_pending_question(
+    matrix_server: MatrixServer, hil_env: dict[str, str]
+) -> None:
+    """A thread waiting at the how-to's question: `threads --json`, `show THREAD --json` and
+    `inbox --json` each list it as interrupted with the question."""
+    thread_id, _ = waiting_thread(matrix_server, hil_env, WEATHER, "-a", "ask")
+    question = "Where are you located?"
+
+    listed = hil(matrix_server, hil_env, "threads", "--json", "--limit", "100")
+    assert listed.returncode == 0, explain(matrix_server, listed)
+    rows = {row["thread_id"]: row for row in json.loads(listed.stdout)}
+    assert thread_id in rows, explain(matrix_server, listed)
+    assert rows[thread_id]["status"] == "interrupted", rows[thread_id]
+    assert [item["value"] for item in rows[thread_id]["interrupts"]] == [question], rows[thread_id]
+
+    shown = hil(matrix_server, hil_env, "show", thread_id, "--json")
+    assert shown.returncode == 0, explain(matrix_server, shown)
+    document = json.loads(shown.stdout)
+    assert document["status"] == "interrupted", document
+    assert [item["value"] for item in document["interrupts"]] == [question], document
+
+    inbox = hil(matrix_server, hil_env, "inbox", "--json")
+    assert inbox.returncode == 0, explain(matrix_server, inbox)
+    waiting = {row["thread_id"]: row for row in json.loads(inbox.stdout)}
+    assert thread_id in waiting, explain(matrix_server, inbox)
+    assert [item["value"] for item in waiting[thread_id]["interrupts"]] == [question]
+
+
+def test_doctor_passes_and_names_the_server(
+    matrix_server: MatrixServer, matrix_http: httpx.Client, hil_env: dict[str, str]
+) -> None:
+    """`hil doctor` passes (exit 0) and names the server's implementation and, where `/info`
+    gives one, its version."""
+    info = matrix_http.get("/info").json()
+    done = hil(matrix_server, hil_env, "doctor", "-a", "ask")
+    assert done.returncode == 0, explain(matrix_server, done)
+    name = "Aegra" if matrix_server.kind == "aegra" else "langgraph-api"
+    assert info.get("name", name) == name, info  # the server is the one we think it is
+    expected = f"{name} {info['version']}" if info.get("version") else name
+    assert expected in done.stdout, explain(matrix_server, done)
+    assert "Traceback" not in done.stderr
