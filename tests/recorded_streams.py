@@ -34,7 +34,7 @@ def replay(data: bytes, chunk: int = 0) -> list[StreamEvent]:
     client = AgentClient("http://recorded.invalid")
     stream = RunStream(client, "thread", lambda: response, ["values"])
     try:
-        return list(stream._events(response))
+        return list(stream)  # the server ending the body ends the stream: no other request
     finally:
         client.close()
 
