@@ -28,6 +28,7 @@ import json
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -133,8 +134,9 @@ class _Connection:
         self.gap = False
         self.current: str | None = None
         self.current_keys: set[Key] = set()
-        self.earlier: dict[str, None] = {}
-        """Ids of the earlier groups of this connection, oldest first (an ordered set)."""
+        self.earlier: set[str] = set()
+        """Ids of the earlier groups of this connection (the last `RECENT_IDS` of them)."""
+        self.earlier_order: deque[str] = deque()
 
     def is_new(self, event_id: str, key: Key) -> bool:
         """Record an event; False when it was delivered before."""
@@ -162,10 +164,11 @@ class _Connection:
         if event_id in self.earlier:
             return False
         if self.current is not None:
-            earlier = self.earlier
-            earlier[self.current] = None
-            if len(earlier) > RECENT_IDS:
-                del earlier[next(iter(earlier))]
+            self.earlier.add(self.current)
+            order = self.earlier_order
+            order.append(self.current)
+            if len(order) > RECENT_IDS:
+                self.earlier.discard(order.popleft())
         self.current = event_id
         if self.rejoined:
             self.current_keys = {key}
