@@ -1,10 +1,12 @@
 """Run every benchmark and print the ratios: `make bench` (or `.venv/bin/python bench/run.py`).
 
-    bench/run.py                 # start-up and streaming, default repetitions
+    bench/run.py                 # start-up, streaming and the servers, default repetitions
     bench/run.py --quick         # fewer repetitions
-    bench/run.py --only stream   # or: --only startup
+    bench/run.py --only stream   # or: --only startup, --only servers
 
-The token streams are recorded from the real server the first time (bench/record.py).
+The token streams are recorded from the real server the first time (bench/record.py). The
+servers benchmark (bench/servers.py) starts each server of the test matrix in turn (building
+its cached venv the first time) and compares `hil run --answers` with the langgraph SDK there.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import startup, streams  # noqa: E402
+from bench import servers, startup, streams  # noqa: E402
 
 
 def main() -> None:
     """Parse the options, run the chosen benchmarks, print their tables."""
     parser = argparse.ArgumentParser(description="hil benchmarks")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--only", choices=("startup", "stream"), help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=("startup", "stream", "servers"), help="run one benchmark"
+    )
     args = parser.parse_args()
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     if args.only in (None, "startup"):
@@ -33,6 +37,11 @@ def main() -> None:
         repetitions = 3 if args.quick else 7
         print(f"\n== streaming: client CPU time to read a recorded stream (best of {repetitions})")
         print("\n".join(streams.report(streams.measure(repetitions))))
+    if args.only in (None, "servers"):
+        repeat = 1 if args.quick else 3
+        print(f"\n== servers: hil against the langgraph SDK, {servers.DEFAULT_N} round trips")
+        results = servers.measure(list(servers.KINDS), servers.DEFAULT_N, repeat)
+        print("\n".join(servers.report(results, servers.DEFAULT_N, repeat)))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
-"""The baseline of bench/head_to_head.py: a minimal `langgraph_sdk` script answering N questions.
+"""The head to head baseline: a minimal `langgraph_sdk` script answering N questions.
 
 Usage: python bench/sdk_loop.py URL [N] [ANSWER]. Runs graph `loop` on a new thread: stream the
-run, read the interrupt from the `updates` events, resume with ANSWER by interrupt id, again
-until the run ends; exits 0 when all N answers were received, 1 otherwise.
+run, read the interrupts from the `updates` and `values` events, resume with ANSWER, again until
+the run ends; exits 0 when all N answers were received, 1 otherwise.
+
+What the servers of the matrix send differs, and this loop does the least that works on all of
+them: langgraph-api streams the interrupt in an `updates` event, Aegra only in `values` events
+(twice per pause); langgraph < 0.6 sends interrupts without an `id`, which are resumed with the
+plain value (one at a time, as the loop graph asks), newer ones by id.
 """
 
 from __future__ import annotations
@@ -13,22 +18,24 @@ from typing import Any
 from langgraph_sdk import get_sync_client
 
 
-def answer_all(url: str, n: int, answer: str) -> int:
+def answer_all(url: str, n: int, answer: str, graph: str = "loop") -> int:
     """Run the loop graph to its end; return how many interrupts were answered."""
     client = get_sync_client(url=url, api_key=None)
     thread_id = client.threads.create()["thread_id"]
     body: dict[str, Any] = {"input": {"n": n}}
     answered = 0
     while True:
-        pending: list[str] = []
-        for part in client.runs.stream(
-            thread_id, "loop", stream_mode=["values", "updates"], **body
-        ):
-            if part.event == "updates" and isinstance(part.data, dict):
-                pending += [item["id"] for item in part.data.get("__interrupt__", [])]
+        pending: dict[str, bool] = {}  # interrupt id (or "" when it has none) -> seen
+        for part in client.runs.stream(thread_id, graph, stream_mode=["values", "updates"], **body):
+            if part.event in ("updates", "values") and isinstance(part.data, dict):
+                for item in part.data.get("__interrupt__") or []:
+                    pending[str(item.get("id") or "")] = True
         if not pending:
             return answered
-        body = {"command": {"resume": dict.fromkeys(pending, answer)}}
+        if "" in pending:
+            body = {"command": {"resume": answer}}
+        else:
+            body = {"command": {"resume": dict.fromkeys(pending, answer)}}
         answered += len(pending)
 
 

@@ -1,0 +1,323 @@
+"""Head to head on every server of the matrix: `hil run --answers` against the langgraph SDK.
+
+    .venv/bin/python bench/servers.py                    # all five kinds, N=10, 3 repeats
+    .venv/bin/python bench/servers.py --kinds aegra langhost --repeat 5
+
+For each server kind of the test matrix (tests/matrix: `dev`, `legacy-0.2`, `legacy-0.4`,
+`langhost`, `aegra`), started once through the launcher's public API and serving
+tests/graphs_matrix, both clients answer the N questions of graph `loop` on a new thread, each
+in its own process: `hil run -a loop --answers RULES` and bench/sdk_loop.py, run with our own
+venv's `langgraph_sdk` (the matrix venvs' SDKs differ; the HTTP API is the same). The runs
+alternate, starting with the other client each repeat; wall and client CPU time are the
+medians (interpreter start-up included, as in bench/head_to_head.py). One server runs at a
+time, so they do not compete for the machine.
+
+Every run also traces its HTTP requests: a `sitecustomize` module written to a temporary
+directory on the child's PYTHONPATH wraps `httpx.Client.send` (both clients use httpx) and
+records each request's method, path, status, time to headers and time to close. The report
+gives requests per pause (all requests of a run over N) and, per route, how many each client
+makes per pause and the median time one takes, which is where a missed target comes from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from bench.head_to_head import (  # noqa: E402
+    CPU_TARGET,
+    RULES,
+    WALL_TARGET,
+    Timing,
+    client_env,
+    hil_command,
+    median,
+    sdk_command,
+    timed,
+)
+from tests.matrix.servers import KINDS, start_server  # noqa: E402
+
+DEFAULT_N = 10
+"""Questions per run: the 10-round-trip flow of issue 11."""
+TRACE_ENV = "BENCH_HTTP_TRACE"
+TRACE_HOOK = '''\
+"""Written by bench/servers.py: record every httpx request of this process to $BENCH_HTTP_TRACE."""
+import atexit
+import json
+import os
+import time
+
+import httpx
+
+_path = os.environ["BENCH_HTTP_TRACE"]
+_began = time.perf_counter()
+_records = []
+_send = httpx.Client.send
+
+
+def _traced_send(self, request, *args, **kwargs):
+    start = time.perf_counter()
+    record = {"method": request.method, "path": request.url.path, "start": start}
+    if request.url.path.endswith("/stream") and request.method == "POST":
+        record["modes"] = json.loads(request.content).get("stream_mode")
+    _records.append(record)
+    response = _send(self, request, *args, **kwargs)
+    record["status"] = response.status_code
+    record["headers"] = time.perf_counter() - start
+    if not kwargs.get("stream"):
+        record["total"] = record["headers"]  # the body was read inside send
+        return response
+    close = response.close
+
+    def closing():
+        record.setdefault("total", time.perf_counter() - start)
+        close()
+
+    response.close = closing
+    return response
+
+
+httpx.Client.send = _traced_send
+
+
+@atexit.register
+def _dump():
+    with open(_path, "w", encoding="utf-8") as out:
+        json.dump({"began": _began, "ended": time.perf_counter(), "requests": _records}, out)
+'''
+_ROUTE_WORDS = frozenset(
+    "threads runs stream state history search assistants join cancel wait ok info health "
+    "schemas graph store crons".split()
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One traced HTTP request: route, status, start, and seconds to headers and to close."""
+
+    route: str
+    status: int
+    start: float
+    headers: float
+    total: float
+    modes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The requests of one client process, and when its tracing began and ended."""
+
+    began: float
+    ended: float
+    requests: list[Request]
+
+    def phases(self) -> tuple[float, float, float, float]:
+        """Seconds before the first request, inside requests, between them, after the last."""
+        if not self.requests:
+            return self.ended - self.began, 0.0, 0.0, 0.0
+        first = self.requests[0].start
+        last = max(r.start + r.total for r in self.requests)
+        inside = sum(r.total for r in self.requests)
+        return first - self.began, inside, last - first - inside, self.ended - last
+
+
+@dataclass
+class ClientRuns:
+    """The timed runs of one client on one server, and the requests each made."""
+
+    timings: list[Timing]
+    traces: list[Trace]
+
+    def requests_per_pause(self, n: int) -> float:
+        """All requests of a run over its N pauses (median over the runs)."""
+        return statistics.median(len(trace.requests) for trace in self.traces) / n
+
+    def routes(self, n: int) -> dict[str, tuple[float, float]]:
+        """Per route: requests per pause, and the median seconds one takes to close."""
+        counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(self.traces))
+        seconds: dict[str, list[float]] = defaultdict(list)
+        for index, trace in enumerate(self.traces):
+            for request in trace.requests:
+                counts[request.route][index] += 1
+                seconds[request.route].append(request.total)
+        return {
+            route: (statistics.median(counts[route]) / n, statistics.median(seconds[route]))
+            for route in sorted(counts, key=lambda r: -statistics.median(counts[r]))
+        }
+
+    def phases(self) -> tuple[float, ...]:
+        """The median of each of `Trace.phases` over the runs."""
+        each = [trace.phases() for trace in self.traces]
+        return tuple(statistics.median(values) for values in zip(*each, strict=True))
+
+    def modes(self) -> str:
+        """The stream modes the client asked for (those of its first stream)."""
+        for trace in self.traces:
+            for request in trace.requests:
+                if request.modes:
+                    return ",".join(request.modes)
+        return "?"
+
+
+def route_of(method: str, path: str) -> str:
+    """`GET threads/*/state`: the path's fixed words kept, the ids it carries as `*`."""
+    parts = [part if part in _ROUTE_WORDS else "*" for part in path.strip("/").split("/")]
+    return f"{method} {'/'.join(parts)}"
+
+
+def read_trace(path: Path) -> Trace:
+    """The requests a traced client recorded (its atexit hook wrote them)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    requests = [
+        Request(
+            route_of(r["method"], r["path"]),
+            int(r.get("status", 0)),
+            float(r["start"]),
+            float(r.get("headers", 0.0)),
+            float(r.get("total", r.get("headers", 0.0))),
+            tuple(r.get("modes") or ()),
+        )
+        for r in data["requests"]
+    ]
+    return Trace(float(data["began"]), float(data["ended"]), requests)
+
+
+def traced(command: list[str], env: dict[str, str], hook_dir: Path) -> tuple[Timing, Trace]:
+    """Run `command` timed, with its httpx requests traced."""
+    trace = hook_dir / "trace.json"
+    trace.unlink(missing_ok=True)
+    traced_env = {**env, TRACE_ENV: str(trace), "PYTHONPATH": str(hook_dir)}
+    timing = timed(command, traced_env)
+    return timing, read_trace(trace)
+
+
+def server_version(url: str) -> str:
+    """What the server's `/info` says it is, in a few words (empty if it says nothing)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url + "/info", timeout=5) as response:
+            info = json.loads(response.read())
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(info, dict):
+        return ""
+    words = [f"{key} {info[key]}" for key in ("version", "langgraph_py_version") if key in info]
+    return ", ".join(words)
+
+
+@dataclass
+class ServerResult:
+    """Both clients' runs on one server kind."""
+
+    kind: str
+    version: str
+    hil: ClientRuns
+    sdk: ClientRuns
+
+
+def bench_server(kind: str, n: int, repeat: int, workdir: Path) -> ServerResult:
+    """Start `kind`, warm it up, run both clients alternately, stop it."""
+    env = client_env()
+    rules = workdir / "rules.toml"
+    hook_dir = workdir / "hook"
+    began = time.monotonic()
+    server = start_server(kind)
+    try:
+        print(f"  {kind}: started in {time.monotonic() - began:.0f} s at {server.url}", flush=True)
+        version = server_version(server.url)
+        hil = hil_command(server.url, n, rules, "text")
+        sdk = sdk_command(server.url, n)
+        # Warm-up: the server loads the graph on first use; both clients' imports get cached.
+        timed(hil_command(server.url, 1, rules, "text"), env)
+        timed(sdk_command(server.url, 1), env)
+        runs = {"hil": ClientRuns([], []), "sdk": ClientRuns([], [])}
+        for index in range(repeat):
+            order = (("sdk", sdk), ("hil", hil)) if index % 2 == 0 else (("hil", hil), ("sdk", sdk))
+            for name, command in order:
+                timing, trace = traced(command, env, hook_dir)
+                runs[name].timings.append(timing)
+                runs[name].traces.append(trace)
+        print(f"  {kind}: measured in {time.monotonic() - began:.0f} s", flush=True)
+    finally:
+        server.stop()
+    return ServerResult(kind, version, runs["hil"], runs["sdk"])
+
+
+def mark(ratio: float, target: float) -> str:
+    """`met` or `MISSED` against a target ratio."""
+    return "met" if ratio <= target else "MISSED"
+
+
+def report(results: list[ServerResult], n: int, repeat: int) -> list[str]:
+    """The summary table, then each server's requests per route."""
+    lines = [
+        f"{n} questions answered per run; medians of {repeat} alternating runs per client",
+        f"{'server':<12}{'hil wall':>9}{'SDK wall':>9}{'wall x':>8}  {'(<=1.10)':<8}"
+        f"{'hil CPU':>8}{'SDK CPU':>8}{'CPU x':>7}  {'(<=1.5)':<8}{'req/pause hil':>14}{'SDK':>5}",
+    ]
+    for result in results:
+        hil, sdk = median(result.hil.timings), median(result.sdk.timings)
+        wall, cpu = hil.wall / sdk.wall, hil.cpu / sdk.cpu
+        lines.append(
+            f"{result.kind:<12}{hil.wall:>9.2f}{sdk.wall:>9.2f}{wall:>8.2f}  "
+            f"{mark(wall, WALL_TARGET):<8}{hil.cpu:>8.2f}{sdk.cpu:>8.2f}{cpu:>7.2f}  "
+            f"{mark(cpu, CPU_TARGET):<8}{result.hil.requests_per_pause(n):>14.1f}"
+            f"{result.sdk.requests_per_pause(n):>5.1f}"
+        )
+    lines.append("")
+    lines.append("requests per pause by route (median ms each, to the end of the body):")
+    for result in results:
+        version = f" ({result.version})" if result.version else ""
+        lines.append(f"  {result.kind}{version}")
+        for name, runs in (("hil", result.hil), ("SDK", result.sdk)):
+            routes = runs.routes(n)
+            parts = [
+                f"{route} {count:.1f}x {ms * 1000:.0f}ms" for route, (count, ms) in routes.items()
+            ]
+            lines.append(f"    {name}: " + "; ".join(parts))
+            before, inside, between, after = runs.phases()
+            lines.append(
+                f"    {name} phases (s): start-up {before:.2f}, in requests {inside:.2f}, "
+                f"between {between:.2f}, exit {after:.2f}; modes {runs.modes()}"
+            )
+    return lines
+
+
+def measure(kinds: list[str], n: int, repeat: int) -> list[ServerResult]:
+    """Run the head to head on each kind in turn."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="hil-bench-servers-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "rules.toml").write_text(RULES, encoding="utf-8")
+        (workdir / "hook").mkdir()
+        (workdir / "hook" / "sitecustomize.py").write_text(TRACE_HOOK, encoding="utf-8")
+        for kind in kinds:
+            results.append(bench_server(kind, n, repeat, workdir))
+    return results
+
+
+def main() -> None:
+    """Parse the options, measure, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("-n", type=int, default=DEFAULT_N, help="questions per run (default 10)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each client (median)")
+    args = parser.parse_args()
+    os.environ.pop("PYTHONPATH", None)
+    print("\n".join(report(measure(args.kinds, args.n, args.repeat), args.n, args.repeat)))
+
+
+if __name__ == "__main__":
+    main()
