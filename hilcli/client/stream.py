@@ -183,15 +183,20 @@ class _Connection:
             self.gap = True  # a join from the start that replayed nothing numbered
 
 
-def sse_events(response: httpx.Response) -> Iterator[ServerSentEvent]:
-    """The server-sent events of a response that carry data, read with httpx-sse (its
-    heartbeats, and the empty events it makes of them once an id was seen, are skipped)."""
+def check_event_stream(response: httpx.Response) -> None:
+    """Raise our ProtocolError, with a hint, when the answer is not an event stream."""
     ctype = response.headers.get("content-type", "")
     if "text/event-stream" not in ctype.partition(";")[0]:
         raise ProtocolError(
             f"The server did not answer with an event stream (content-type: {ctype or 'none'}).",
             hint="Is --url the address of a LangGraph Agent Server?",
         )
+
+
+def sse_events(response: httpx.Response) -> Iterator[ServerSentEvent]:
+    """The server-sent events of a response that carry data, read with httpx-sse (its
+    heartbeats, and the empty events it makes of them once an id was seen, are skipped)."""
+    check_event_stream(response)
     for sse in EventSource(response).iter_sse():
         if sse.data:
             yield sse
@@ -269,8 +274,12 @@ class RunStream:
             text = json.dumps({"run_id": self.run_id, "attempt": 1}, separators=(",", ":"))
             yield parse_event("metadata", text.encode())
         debug = _log.isEnabledFor(logging.DEBUG)  # once per connection, not per event
-        for sse in sse_events(response):
-            name, data, event_id = sse.event, sse.data, sse.id
+        check_event_stream(response)
+        for sse in EventSource(response).iter_sse():  # `sse_events`, one generator less
+            data = sse.data
+            if not data:
+                continue  # a heartbeat, which httpx-sse dispatches once an id was seen
+            name, event_id = sse.event, sse.id
             mode = name.partition("|")[0] if "|" in name else name
             if mode == "end":
                 self._ended = True
