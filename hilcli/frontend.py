@@ -44,6 +44,8 @@ class Frontend:
 
     def run_finished(self, outcome: RunOutcome) -> None:
         self.display.run_finished()
+        if outcome.missed_events:
+            self.display.final_state(outcome.values)
 
     def notice(self, message: str) -> None:
         self.display.notice(message)

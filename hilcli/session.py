@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from hilcli.client import AgentClient, RunStream
 from hilcli.errors import (
@@ -34,6 +34,9 @@ from hilcli.events import (
 )
 from hilcli.interrupts import interrupt_summary, resume_value
 
+if TYPE_CHECKING:
+    from hilcli.server_kind import ServerKind
+
 RunStatus = Literal["done", "interrupted", "error"]
 
 
@@ -52,6 +55,9 @@ class RunOutcome:
     """When (`time.monotonic()`) the thread's state behind `interrupts` was read."""
     unread: bool = False
     """The state lists interrupts hil could not read: a question, never a breakpoint."""
+    missed_events: bool = False
+    """The stream could not replay what a rejoin missed: `values` (from `/state`) is what
+    the terminal shows of the run's end."""
 
     @property
     def at_breakpoint(self) -> bool:
@@ -139,9 +145,8 @@ class Session:
         self.state_fresh_for = STATE_FRESH_FOR
         #: The outcome of the last run watched or state read: where the thread stands.
         self.last_outcome: RunOutcome | None = None
-        #: Whether the server refuses a second run on a busy thread (409); None until the
-        #: first run asks `/info` (see `_refuse_if_busy`).
-        self._server_refuses_busy: bool | None = None
+        #: What the server is known to lack, from `/info`, read once when first needed.
+        self._server: ServerKind | None = None
 
     # -- threads --------------------------------------------------------------------------
 
@@ -332,8 +337,22 @@ class Session:
             command=command,
             stream_mode=self.stream_modes,
             on_reconnect=self._reconnecting,
+            on_replay_gap=self.terminal.notice,
+            replays=self.server_kind().replays_joins is not False,
         )
         return self._watch(stream)
+
+    def server_kind(self) -> ServerKind:
+        """The server as its `/info` describes it, read once per session (an unknown server,
+        claiming nothing, when it has no `/info`)."""
+        if self._server is None:
+            from hilcli.server_kind import ServerKind, describe
+
+            try:
+                self._server = describe(self.client.info())
+            except HilError:
+                self._server = ServerKind()
+        return self._server
 
     def _refuse_if_busy(self, thread_id: str) -> None:
         """Raise `ThreadBusy`, as a 409 would, where the server would start a second run on a
@@ -347,15 +366,7 @@ class Session:
         started by someone else between that read and ours is not caught: the server's own
         check is the only exact one.
         """
-        if self._server_refuses_busy is None:
-            from hilcli.server_kind import describe
-
-            try:
-                info = self.client.info()
-            except HilError:  # no /info: trust the server to refuse
-                info = None
-            self._server_refuses_busy = describe(info).rejects_busy is not False
-        if self._server_refuses_busy:
+        if self.server_kind().rejects_busy is not False:
             return
         if self.client.get_thread(thread_id).get("status") == "busy":
             raise ThreadBusy(
@@ -374,7 +385,12 @@ class Session:
         run_id = (running or active)[-1]["run_id"]
         self.terminal.notice(f"Joined run {run_id}.")
         stream = self.client.join_run(
-            thread_id, run_id, stream_mode=self.stream_modes, on_reconnect=self._reconnecting
+            thread_id,
+            run_id,
+            stream_mode=self.stream_modes,
+            on_reconnect=self._reconnecting,
+            on_replay_gap=self.terminal.notice,
+            replays=self.server_kind().replays_joins is not False,
         )
         return self._watch(stream)
 
@@ -412,6 +428,7 @@ class Session:
         outcome = self._outcome(thread_id, stream.run_id, error)
         if not outcome.interrupts and collector.pending and outcome.status != "done":
             outcome.interrupts = collector.pending
+        outcome.missed_events = stream.replay_gap is not None
         self.terminal.run_finished(outcome)
         return outcome
 

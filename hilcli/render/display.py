@@ -38,6 +38,10 @@ class Display(Protocol):
     def run_finished(self) -> None:
         """The stream closed."""
 
+    def final_state(self, values: Any) -> None:
+        """The run's end read from `/state`, when its stream missed events (a join the
+        server could not replay)."""
+
     def notice(self, message: str) -> None:
         """A quiet line about the session itself (stderr for machine-readable modes)."""
 
@@ -107,6 +111,12 @@ class RichDisplay:
     def run_finished(self) -> None:
         self._stop_spinner()
         self.transcript.finish()
+
+    def final_state(self, values: Any) -> None:
+        messages = values.get("messages") if isinstance(values, Mapping) else None
+        if isinstance(messages, list) and messages and isinstance(messages[-1], Mapping):
+            self.transcript.show_message(messages[-1], "final state")  # once per message id
+            self.transcript.finish()
 
     def bell(self) -> None:
         self._stop_spinner()
@@ -203,6 +213,9 @@ class JsonDisplay:
 
     def run_finished(self) -> None:
         self.out.flush()
+
+    def final_state(self, values: Any) -> None:
+        """Nothing: the `result` line carries the final values."""
 
     def notice(self, message: str) -> None:
         self.err.print(Text(safe_text(message), style="dim"))
