@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -78,3 +79,14 @@ def matrix_http(matrix_server: MatrixServer) -> Iterator[httpx.Client]:
     """A plain httpx client for the matrix server under test (to set up and check state)."""
     with httpx.Client(base_url=matrix_server.url, timeout=30) as client:
         yield client
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadgroup`, keep each matrix server's tests on one worker (see
+    tests/matrix/grouping.py for why xdist alone does not, with pytest 9.2)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.matrix.grouping import MatrixGroupScheduling
+
+    return MatrixGroupScheduling(config, log)
