@@ -194,13 +194,44 @@ class Session:
         in motion (`next` names the running node; it is not paused there).
         """
         thread_id = self.ensure_thread()
-        if self._active_runs(thread_id):
+        runs = self._runs(thread_id)
+        if _active(runs):
             raise ThreadBusy(
                 f"Thread {thread_id} is busy: a run is in progress.",
                 409,
                 hint=f"`hil attach {thread_id}` joins it.",
             )
-        return self._outcome(thread_id, None, None)
+        outcome = self._outcome(thread_id, None, None)
+        if runs and any(item.response_schema is None for item in outcome.interrupts):
+            self._recover_schemas(outcome, runs[0])
+        return outcome
+
+    def _recover_schemas(self, outcome: RunOutcome, last_run: Mapping[str, Any]) -> None:
+        """Fill in the `response_schema`s the thread state dropped from the stream of the run
+        that asked the questions, on a server known to drop them (langgraph-api before
+        0.16, e.g. langhost) and to replay a joined run; elsewhere a question without a
+        schema has none. It costs one join of a finished run, only there: without it a form
+        degrades to a line and `hil resume --value-json` would send an answer unchecked.
+        """
+        kind = self.server_kind()
+        if kind.state_response_schema is not False or kind.response_schema is not True:
+            return
+        if not kind.replays_joins or not isinstance(last_run.get("run_id"), str):
+            return
+        collector = InterruptCollector()
+        try:
+            stream = self.client.join_run(
+                outcome.thread_id, last_run["run_id"], stream_mode=self.stream_modes
+            )
+            try:
+                for event in stream:
+                    collector.add(event)
+            finally:
+                stream.close()
+        except HilError:
+            return  # nothing lost: the questions are asked as the state has them
+        self.schemas.update(collector.schemas)
+        outcome.interrupts = with_stream_schemas(outcome.interrupts, self.schemas)
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -454,16 +485,16 @@ class Session:
             raise Cancelled("Stopped before the run started; nothing runs on the thread.")
         raise Cancelled("Cancelled the run; the thread is ready for a new message.")
 
-    def _active_runs(self, thread_id: str) -> list[Mapping[str, Any]]:
-        """The thread's pending and running runs, newest first, each with a `run_id`."""
+    def _runs(self, thread_id: str) -> list[Mapping[str, Any]]:
+        """The thread's latest runs, newest first, each with a `run_id`."""
         runs = self.client.list_runs(thread_id, limit=20)
         return [
-            run
-            for run in runs
-            if isinstance(run, Mapping)
-            and isinstance(run.get("run_id"), str)
-            and run.get("status") in ("pending", "running")
+            run for run in runs if isinstance(run, Mapping) and isinstance(run.get("run_id"), str)
         ]
+
+    def _active_runs(self, thread_id: str) -> list[Mapping[str, Any]]:
+        """The thread's pending and running runs, newest first, each with a `run_id`."""
+        return _active(self._runs(thread_id))
 
     def _outcome(
         self, thread_id: str, run_id: str | None, error: dict[str, Any] | None
@@ -492,6 +523,11 @@ class Session:
             unread=unread,
         )
         return self.last_outcome
+
+
+def _active(runs: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The pending and running runs among `runs`."""
+    return [run for run in runs if run.get("status") in ("pending", "running")]
 
 
 def _error_of(data: Any) -> dict[str, Any]:
