@@ -1,6 +1,6 @@
 """Head to head on every server of the matrix: `hil run --answers` against the langgraph SDK.
 
-    .venv/bin/python bench/servers.py                    # all five kinds, N=10, 3 repeats
+    .venv/bin/python bench/servers.py                    # all five kinds, N=10, 5 repeats
     .venv/bin/python bench/servers.py --kinds aegra langhost --repeat 5
 
 For each server kind of the test matrix (tests/matrix: `dev`, `legacy-0.2`, `legacy-0.4`,
@@ -25,11 +25,13 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,12 +47,13 @@ from bench.head_to_head import (  # noqa: E402
     hil_command,
     median,
     sdk_command,
-    timed,
 )
 from tests.matrix.servers import KINDS, start_server  # noqa: E402
 
 DEFAULT_N = 10
 """Questions per run: the 10-round-trip flow of issue 11."""
+IN_MEMORY = ("dev", "legacy-0.2", "legacy-0.4")
+"""The kinds on the in-memory runtime (`langgraph dev`), measured at the same time."""
 TRACE_ENV = "BENCH_HTTP_TRACE"
 TRACE_HOOK = '''\
 """Written by bench/servers.py: record every httpx request of this process to $BENCH_HTTP_TRACE."""
@@ -194,12 +197,31 @@ def read_trace(path: Path) -> Trace:
     return Trace(float(data["began"]), float(data["ended"]), requests)
 
 
-def traced(command: list[str], env: dict[str, str], hook_dir: Path) -> tuple[Timing, Trace]:
+def timed(command: list[str], env: dict[str, str], workdir: Path) -> Timing:
+    """Run `command` to its end; its wall time and its own CPU time; fail unless it exits 0.
+
+    The CPU time is the child's own (`os.wait4`), not `RUSAGE_CHILDREN`, so servers measured
+    from several threads at once do not count each other's clients.
+    """
+    output = workdir / "output.txt"
+    start = time.perf_counter()
+    with open(output, "wb") as out:
+        child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+        _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        text = output.read_text(encoding="utf-8", errors="replace")[-2000:]
+        raise SystemExit(f"{' '.join(command[:4])}… exited {child.returncode}:\n{text}")
+    return Timing(wall, usage.ru_utime + usage.ru_stime)
+
+
+def traced(command: list[str], env: dict[str, str], workdir: Path) -> tuple[Timing, Trace]:
     """Run `command` timed, with its httpx requests traced."""
-    trace = hook_dir / "trace.json"
+    trace = workdir / "trace.json"
     trace.unlink(missing_ok=True)
-    traced_env = {**env, TRACE_ENV: str(trace), "PYTHONPATH": str(hook_dir)}
-    timing = timed(command, traced_env)
+    traced_env = {**env, TRACE_ENV: str(trace), "PYTHONPATH": str(workdir / "hook")}
+    timing = timed(command, traced_env, workdir)
     return timing, read_trace(trace)
 
 
@@ -227,11 +249,13 @@ class ServerResult:
     sdk: ClientRuns
 
 
-def bench_server(kind: str, n: int, repeat: int, workdir: Path) -> ServerResult:
+def bench_server(kind: str, n: int, repeat: int, root: Path) -> ServerResult:
     """Start `kind`, warm it up, run both clients alternately, stop it."""
     env = client_env()
-    rules = workdir / "rules.toml"
-    hook_dir = workdir / "hook"
+    rules = root / "rules.toml"
+    workdir = root / kind
+    (workdir / "hook").mkdir(parents=True)
+    (workdir / "hook" / "sitecustomize.py").write_text(TRACE_HOOK, encoding="utf-8")
     began = time.monotonic()
     server = start_server(kind)
     try:
@@ -240,13 +264,13 @@ def bench_server(kind: str, n: int, repeat: int, workdir: Path) -> ServerResult:
         hil = hil_command(server.url, n, rules, "text")
         sdk = sdk_command(server.url, n)
         # Warm-up: the server loads the graph on first use; both clients' imports get cached.
-        timed(hil_command(server.url, 1, rules, "text"), env)
-        timed(sdk_command(server.url, 1), env)
+        timed(hil_command(server.url, 1, rules, "text"), env, workdir)
+        timed(sdk_command(server.url, 1), env, workdir)
         runs = {"hil": ClientRuns([], []), "sdk": ClientRuns([], [])}
         for index in range(repeat):
             order = (("sdk", sdk), ("hil", hil)) if index % 2 == 0 else (("hil", hil), ("sdk", sdk))
             for name, command in order:
-                timing, trace = traced(command, env, hook_dir)
+                timing, trace = traced(command, env, workdir)
                 runs[name].timings.append(timing)
                 runs[name].traces.append(trace)
         print(f"  {kind}: measured in {time.monotonic() - began:.0f} s", flush=True)
@@ -296,16 +320,24 @@ def report(results: list[ServerResult], n: int, repeat: int) -> list[str]:
 
 
 def measure(kinds: list[str], n: int, repeat: int) -> list[ServerResult]:
-    """Run the head to head on each kind in turn."""
-    results = []
+    """Run the head to head on each kind; the in-memory servers at the same time.
+
+    A round trip on the in-memory runtime waits for its queue, which looks for new runs every
+    0.5 s, so those servers leave the machine idle most of the time: measured side by side
+    (one thread each) they take the time of one. The PostgreSQL servers answer as fast as
+    the machine allows, so each runs alone.
+    """
     with tempfile.TemporaryDirectory(prefix="hil-bench-servers-") as tmp:
-        workdir = Path(tmp)
-        (workdir / "rules.toml").write_text(RULES, encoding="utf-8")
-        (workdir / "hook").mkdir()
-        (workdir / "hook" / "sitecustomize.py").write_text(TRACE_HOOK, encoding="utf-8")
+        root = Path(tmp)
+        (root / "rules.toml").write_text(RULES, encoding="utf-8")
+        together = [kind for kind in kinds if kind in IN_MEMORY]
+        with ThreadPoolExecutor(max_workers=max(1, len(together))) as pool:
+            futures = {kind: pool.submit(bench_server, kind, n, repeat, root) for kind in together}
+            results = {kind: future.result() for kind, future in futures.items()}
         for kind in kinds:
-            results.append(bench_server(kind, n, repeat, workdir))
-    return results
+            if kind not in results:
+                results[kind] = bench_server(kind, n, repeat, root)
+    return [results[kind] for kind in kinds]
 
 
 def main() -> None:
@@ -313,7 +345,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("-n", type=int, default=DEFAULT_N, help="questions per run (default 10)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each client (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each client (median)")
     args = parser.parse_args()
     os.environ.pop("PYTHONPATH", None)
     print("\n".join(report(measure(args.kinds, args.n, args.repeat), args.n, args.repeat)))
