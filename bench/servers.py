@@ -52,6 +52,8 @@ from tests.matrix.servers import KINDS, start_server  # noqa: E402
 
 DEFAULT_N = 10
 """Questions per run: the 10-round-trip flow of issue 11."""
+SLOW = 0.4
+"""Seconds beyond which a request counts as slow: 0.5 s is the servers' poll interval."""
 IN_MEMORY = ("dev", "legacy-0.2", "legacy-0.4")
 """The kinds on the in-memory runtime (`langgraph dev`), measured at the same time."""
 TRACE_ENV = "BENCH_HTTP_TRACE"
@@ -147,8 +149,9 @@ class ClientRuns:
         """All requests of a run over its N pauses (median over the runs)."""
         return statistics.median(len(trace.requests) for trace in self.traces) / n
 
-    def routes(self, n: int) -> dict[str, tuple[float, float]]:
-        """Per route: requests per pause, and the median seconds one takes to close."""
+    def routes(self, n: int) -> dict[str, tuple[float, float, float]]:
+        """Per route: requests per pause, the median seconds one takes to close, and how many
+        per run take longer than `SLOW` seconds (a server-side wait shows up there)."""
         counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(self.traces))
         seconds: dict[str, list[float]] = defaultdict(list)
         for index, trace in enumerate(self.traces):
@@ -156,7 +159,11 @@ class ClientRuns:
                 counts[request.route][index] += 1
                 seconds[request.route].append(request.total)
         return {
-            route: (statistics.median(counts[route]) / n, statistics.median(seconds[route]))
+            route: (
+                statistics.median(counts[route]) / n,
+                statistics.median(seconds[route]),
+                sum(t > SLOW for t in seconds[route]) / len(self.traces),
+            )
             for route in sorted(counts, key=lambda r: -statistics.median(counts[r]))
         }
 
@@ -301,14 +308,19 @@ def report(results: list[ServerResult], n: int, repeat: int) -> list[str]:
             f"{result.sdk.requests_per_pause(n):>5.1f}"
         )
     lines.append("")
-    lines.append("requests per pause by route (median ms each, to the end of the body):")
+    lines.append(
+        "requests per pause by route (median ms each, to the end of the body; "
+        f"requests slower than {SLOW}s per run):"
+    )
     for result in results:
         version = f" ({result.version})" if result.version else ""
         lines.append(f"  {result.kind}{version}")
         for name, runs in (("hil", result.hil), ("SDK", result.sdk)):
             routes = runs.routes(n)
             parts = [
-                f"{route} {count:.1f}x {ms * 1000:.0f}ms" for route, (count, ms) in routes.items()
+                f"{route} {count:.1f}x {ms * 1000:.0f}ms"
+                + (f" ({slow:.1f}/run >{SLOW}s)" if slow else "")
+                for route, (count, ms, slow) in routes.items()
             ]
             lines.append(f"    {name}: " + "; ".join(parts))
             before, inside, between, after = runs.phases()
