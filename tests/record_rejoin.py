@@ -15,6 +15,8 @@ It records, with plain httpx (raw bytes, exactly as received):
   start (`Last-Event-ID: -1`) while it still runs: `<label>_attach_first.sse`,
   `<label>_attach_join.sse`;
 * `finished`: the `drop` run, once over, joined from the start: `<label>_finished_join.sse`;
+* `values`: as `drop`, the bytes kept up to the end of the first `values` event (the cut
+  falls right after it): `<label>_values_first.sse`, `<label>_values_rejoin.sse`;
 * `burst`: as `drop`, with 1,500 events as fast as the graph writes them (several share a
   millisecond, so the in-memory server gives them one id), cut after 500 and rejoined while
   the run goes on: `<label>_burst_first.sse`, `<label>_burst_rejoin.sse`.
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +100,25 @@ def read_until(response: httpx.Response, customs: int) -> bytes:
     return received
 
 
+def cut_after_values(response: httpx.Response) -> bytes:
+    """The bytes of the answer up to the end of its first `values` event; then it is cut."""
+    received = b""
+    for chunk in response.iter_raw():
+        received += chunk
+        at = received.find(b"event: values")
+        end = received.find(b"\r\n\r\n", at) if at >= 0 else -1
+        if end < 0 and at >= 0:
+            end = received.find(b"\n\n", at)
+            if end >= 0:
+                response.close()
+                return received[: end + 2]
+        if end >= 0:
+            response.close()
+            return received[: end + 4]
+    response.close()
+    return received
+
+
 def join(client: httpx.Client, thread_id: str, run_id: str, last_event_id: str | None) -> bytes:
     headers = {"Accept": "text/event-stream"}
     if last_event_id is not None:
@@ -126,48 +148,68 @@ def wait_done(client: httpx.Client, thread_id: str, run_id: str) -> None:
         time.sleep(0.1)  # a recording script polling the server, not a test
 
 
-def record(url: str, label: str) -> dict[str, Any]:
+def _cut_and_rejoin(
+    client: httpx.Client,
+    label: str,
+    name: str,
+    run_input: dict[str, Any],
+    cut: Callable[[httpx.Response], bytes],
+) -> dict[str, Any]:
+    """A run cut by `cut`, then rejoined after the id before the last one received."""
+    thread = client.post("/threads", json={}).json()["thread_id"]
+    response, run_id = start(client, thread, run_input)
+    first = cut(response)
+    run_id = run_id_of(first, run_id)
+    time.sleep(0.25)  # hil's first backoff before a rejoin
+    sent = rejoin_from(events(first))
+    rejoin = join(client, thread, run_id, sent)
+    (OUT / f"{label}_{name}_first.sse").write_bytes(first)
+    (OUT / f"{label}_{name}_rejoin.sse").write_bytes(rejoin)
+    wait_done(client, thread, run_id)
+    return {"thread_id": thread, "run_id": run_id, "last_event_id": sent, "input": run_input}
+
+
+def _drop(client: httpx.Client, label: str) -> dict[str, Any]:
+    notes = _cut_and_rejoin(client, label, "drop", RUN_INPUT, lambda r: read_until(r, DROP_AFTER))
+    finished = join(client, notes["thread_id"], notes["run_id"], "-1")
+    (OUT / f"{label}_finished_join.sse").write_bytes(finished)
+    return notes
+
+
+def _attach(client: httpx.Client, label: str) -> dict[str, Any]:
+    """Detach after about 20 events, then join from the start while the run goes on."""
+    thread = client.post("/threads", json={}).json()["thread_id"]
+    response, run_id = start(client, thread)
+    first = read_until(response, DROP_AFTER)
+    run_id = run_id_of(first, run_id)
+    time.sleep(0.25)
+    attach = join(client, thread, run_id, "-1")
+    (OUT / f"{label}_attach_first.sse").write_bytes(first)
+    (OUT / f"{label}_attach_join.sse").write_bytes(attach)
+    wait_done(client, thread, run_id)
+    return {"thread_id": thread, "run_id": run_id, "last_event_id": "-1"}
+
+
+SCENARIOS: dict[str, Callable[[httpx.Client, str], dict[str, Any]]] = {
+    "drop": _drop,
+    "attach": _attach,
+    "values": lambda client, label: _cut_and_rejoin(
+        client, label, "values", RUN_INPUT, cut_after_values
+    ),
+    "burst": lambda client, label: _cut_and_rejoin(
+        client, label, "burst", BURST_INPUT, lambda r: read_until(r, BURST_DROP_AFTER)
+    ),
+}
+
+
+def record(url: str, label: str, scenarios: list[str]) -> dict[str, Any]:
+    """Record `scenarios` on the server at `url`; the notes for index.json."""
     OUT.mkdir(parents=True, exist_ok=True)
     notes: dict[str, Any] = {"url": url, "input": RUN_INPUT, "stream_mode": MODES}
     with httpx.Client(base_url=url, timeout=30) as client:
         notes["info"] = client.get("/info").json()
-        # drop, then rejoin after the id before the last one
-        thread = client.post("/threads", json={}).json()["thread_id"]
-        response, run_id = start(client, thread)
-        first = read_until(response, DROP_AFTER)
-        run_id = run_id_of(first, run_id)
-        time.sleep(0.25)  # hil's first backoff before a rejoin
-        sent = rejoin_from(events(first))
-        rejoin = join(client, thread, run_id, sent)
-        (OUT / f"{label}_drop_first.sse").write_bytes(first)
-        (OUT / f"{label}_drop_rejoin.sse").write_bytes(rejoin)
-        notes["drop"] = {"thread_id": thread, "run_id": run_id, "last_event_id": sent}
-        wait_done(client, thread, run_id)
-        (OUT / f"{label}_finished_join.sse").write_bytes(join(client, thread, run_id, "-1"))
-        notes["finished"] = {"last_event_id": "-1"}
-        # detach, then attach from the start while the run goes on
-        thread = client.post("/threads", json={}).json()["thread_id"]
-        response, run_id = start(client, thread)
-        first = read_until(response, DROP_AFTER)
-        run_id = run_id_of(first, run_id)
-        time.sleep(0.25)
-        attach = join(client, thread, run_id, "-1")
-        (OUT / f"{label}_attach_first.sse").write_bytes(first)
-        (OUT / f"{label}_attach_join.sse").write_bytes(attach)
-        notes["attach"] = {"thread_id": thread, "run_id": run_id, "last_event_id": "-1"}
-        wait_done(client, thread, run_id)
-        # a burst of events, cut and rejoined while it goes on
-        thread = client.post("/threads", json={}).json()["thread_id"]
-        response, run_id = start(client, thread, BURST_INPUT)
-        first = read_until(response, BURST_DROP_AFTER)
-        run_id = run_id_of(first, run_id)
-        time.sleep(0.25)
-        sent = rejoin_from(events(first))
-        rejoin = join(client, thread, run_id, sent)
-        (OUT / f"{label}_burst_first.sse").write_bytes(first)
-        (OUT / f"{label}_burst_rejoin.sse").write_bytes(rejoin)
-        notes["burst"] = {"input": BURST_INPUT, "run_id": run_id, "last_event_id": sent}
-        wait_done(client, thread, run_id)
+        for name in scenarios:
+            notes[name] = SCENARIOS[name](client, label)
     return notes
 
 
@@ -175,11 +217,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
     parser.add_argument("--label", required=True)
+    parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=SCENARIOS)
     args = parser.parse_args()
-    notes = record(args.url, args.label)
+    notes = record(args.url, args.label, args.scenarios)
     index_path = OUT / "index.json"
     index = json.loads(index_path.read_text()) if index_path.exists() else {}
-    index[args.label] = notes
+    index[args.label] = {**index.get(args.label, {}), **notes}
     index_path.write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
     for path in sorted(OUT.glob(f"{args.label}_*.sse")):
         print(path.name, len(events(path.read_bytes())), "events")
