@@ -187,3 +187,28 @@ def test_a_schema_seen_on_the_stream_fills_a_state_that_dropped_it() -> None:
     assert with_stream_schemas([without], stream) == [with_schema]
     other = PendingInterrupt("other", "Name?")
     assert with_stream_schemas([other], {with_schema.id: {"type": "integer"}}) == [other]
+
+
+def test_an_interrupt_list_hil_cannot_read_is_not_a_breakpoint() -> None:
+    """Items that are not interrupt objects (no value, no id) still say a question waits."""
+    (event,) = [e for e in events("legacy02", "ask_first") if "__interrupt__" in e.data]
+    unreadable = StreamEvent(event.mode, event.ns, {"__interrupt__": ["?"]})
+    collector = InterruptCollector()
+    collector.add(unreadable)
+    assert collector.pending == [] and not collector.breakpoint
+    collector.add(StreamEvent(event.mode, event.ns, {"__interrupt__": []}))
+    assert collector.breakpoint  # a static breakpoint's empty list still is one
+
+
+def test_an_interrupt_id_field_is_read_as_the_id() -> None:
+    """Some releases name the id `interrupt_id`: it is the server's id, sent as such."""
+    recorded = json.loads((RECORDED_DIR / "shape_ask.state.json").read_text())
+    (with_id,) = interrupts_from_state(recorded)
+    for task in recorded["tasks"]:
+        for item in task["interrupts"]:
+            item["interrupt_id"] = item.pop("id")
+    recorded.pop("interrupts", None)
+    (renamed,) = interrupts_from_state(recorded)
+    assert renamed.id == with_id.id and not renamed.local_key
+    assert renamed.to_json()["id"] == with_id.id
+    assert resume_value({renamed.id: "Bob"}, [renamed]) == {with_id.id: "Bob"}
