@@ -303,6 +303,9 @@ class Session:
         """
         self.ensure_thread()
         self.drafts.update(answers)
+        # A `pending` given was read an instant ago, when no run was on the thread (a run had
+        # just ended, or `outcome_now` found none): the busy check has nothing to add.
+        known_idle = pending is not None
         pending = self._refuse_stale(answers, pending)
         last_error: HilError | None = None
         for attempt, delay in enumerate((0.0, *ANSWER_RETRY_DELAYS)):
@@ -312,7 +315,9 @@ class Session:
             try:
                 if attempt:
                     pending = self._refuse_stale(answers, retrying=True)
-                outcome = self.run(command={"resume": resume_value(answers, pending)})
+                    known_idle = False
+                resume = {"resume": resume_value(answers, pending)}
+                outcome = self.run(command=resume, known_idle=known_idle)
             except RunLost:
                 self._forget(answers)  # the server has the answer; only the stream was lost
                 raise
@@ -357,10 +362,18 @@ class Session:
             hint=f"Pending now: {now}." if now else "Nothing is pending on the thread now.",
         )
 
-    def run(self, *, input: Any = None, command: Mapping[str, Any] | None = None) -> RunOutcome:
-        """Stream one run to its end and say how it ended."""
+    def run(
+        self,
+        *,
+        input: Any = None,
+        command: Mapping[str, Any] | None = None,
+        known_idle: bool = False,
+    ) -> RunOutcome:
+        """Stream one run to its end and say how it ended. `known_idle`: the caller read the
+        thread an instant ago and no run was on it (see `_refuse_if_busy`)."""
         thread_id = self.ensure_thread()
-        self._refuse_if_busy(thread_id)
+        if not known_idle:
+            self._refuse_if_busy(thread_id)
         stream = self.client.stream_run(
             thread_id,
             self.assistant,
