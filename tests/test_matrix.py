@@ -180,8 +180,9 @@ def cancel_runs(http: httpx.Client, thread_id: str) -> None:
         http.post(f"/threads/{thread_id}/runs/{run['run_id']}/cancel")
 
 
-SLOW = '/input {"seconds": 8}'
-"""A run of 32 ticks, 0.25 s apart: still running while a test acts on it."""
+SLOW = '/input {"seconds": 12}'
+"""A run of 48 ticks, 0.25 s apart: still running while a test detaches and attaches, even on
+a loaded machine."""
 
 
 def test_detach_then_attach_shows_the_final_message(
@@ -204,7 +205,7 @@ def test_detach_then_attach_shows_the_final_message(
         assert active_runs(matrix_http, thread_id), "the run should still be running"
         attach = ["attach", thread_id, "-a", "slow", "--stream-mode", "custom"]
         with terminal(matrix_server, attach, hil_env) as joined:
-            joined.expect("Done after 32 ticks.")
+            joined.expect("Done after 48 ticks.")
             quit_chat(joined)
     finally:
         cancel_runs(matrix_http, thread_id)
