@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from tests.matrix.venvs import tail
@@ -59,9 +59,8 @@ class Process:
     def failure(self, what: str) -> StartError:
         return StartError(f"{self.name} {what}\n--- {self.log_path} (tail) ---\n{self.log_tail()}")
 
-    def wait_until(self, ready: object, timeout: float, what: str) -> None:
+    def wait_until(self, ready: Callable[[], bool], timeout: float, what: str) -> None:
         """Poll `ready()` until it is true; fail early if the process died."""
-        assert callable(ready)
         deadline = time.monotonic() + timeout
         while not ready():
             if not self.alive():

@@ -84,7 +84,7 @@ class Postgres:
             + ["--no-sync", "--encoding=UTF8", "--locale=C"],
             log_path=self.log_path,
             cwd=self.dir,
-            env=_pg_env(),
+            env=_minimal_env(),
             user=self.user,
         )
         initdb.wait_until(lambda: not initdb.alive(), START_TIMEOUT, "initdb finished")
@@ -98,7 +98,7 @@ class Postgres:
             + ["-c", "max_connections=300"],
             log_path=self.log_path,
             cwd=self.dir,
-            env=_pg_env(),
+            env=_minimal_env(),
             user=self.user,
             stop_signal=signal.SIGINT,  # fast shutdown
         )
@@ -107,7 +107,7 @@ class Postgres:
 
     def _ready(self) -> bool:
         command = [str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
-        return subprocess.run(command, check=False, env=_pg_env()).returncode == 0
+        return subprocess.run(command, check=False, env=_minimal_env()).returncode == 0
 
     def stop(self) -> None:
         if self.process is not None:
@@ -115,7 +115,8 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _pg_env() -> dict[str, str]:
+def _minimal_env() -> dict[str, str]:
+    """PATH and locale only: nothing of ours (keys, Python paths) reaches the services."""
     keep = ("PATH", "LANG", "LC_ALL", "TZ")
     return {key: value for key, value in os.environ.items() if key in keep}
 
@@ -148,7 +149,7 @@ class Redis:
             + ["--save", "", "--appendonly", "no", "--dir", str(self.dir)],
             log_path=self.dir / "redis.log",
             cwd=self.dir,
-            env=_pg_env(),
+            env=_minimal_env(),
         )
         self.process.wait_until(self._ready, START_TIMEOUT, "answering PING")
         return self
