@@ -48,7 +48,8 @@ from bench.head_to_head import (  # noqa: E402
     median,
     sdk_command,
 )
-from tests.matrix.servers import KINDS, start_server  # noqa: E402
+from tests.matrix.servers import KINDS as KINDS  # noqa: E402  (re-exported for run.py)
+from tests.matrix.servers import start_server  # noqa: E402
 
 DEFAULT_N = 10
 """Questions per run: the 10-round-trip flow of issue 11."""
