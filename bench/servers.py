@@ -1,7 +1,8 @@
 """Head to head on every server of the matrix: `hil run --answers` against the langgraph SDK.
 
     .venv/bin/python bench/servers.py                    # all five kinds, N=10, 5 repeats
-    .venv/bin/python bench/servers.py --kinds aegra langhost --repeat 5
+    .venv/bin/python bench/servers.py --kinds aegra langhost --repeat 7
+    .venv/bin/python bench/servers.py --kinds langhost --sdk-resumable   # like for like
 
 For each server kind of the test matrix (tests/matrix: `dev`, `legacy-0.2`, `legacy-0.4`,
 `langhost`, `aegra`), started once through the launcher's public API and serving
@@ -257,7 +258,9 @@ class ServerResult:
     sdk: ClientRuns
 
 
-def bench_server(kind: str, n: int, repeat: int, root: Path) -> ServerResult:
+def bench_server(
+    kind: str, n: int, repeat: int, root: Path, sdk_resumable: bool = False
+) -> ServerResult:
     """Start `kind`, warm it up, run both clients alternately, stop it."""
     env = client_env()
     rules = root / "rules.toml"
@@ -270,7 +273,7 @@ def bench_server(kind: str, n: int, repeat: int, root: Path) -> ServerResult:
         print(f"  {kind}: started in {time.monotonic() - began:.0f} s at {server.url}", flush=True)
         version = server_version(server.url)
         hil = hil_command(server.url, n, rules, "text")
-        sdk = sdk_command(server.url, n)
+        sdk = sdk_command(server.url, n) + (["--resumable"] if sdk_resumable else [])
         # Warm-up: the server loads the graph on first use; both clients' imports get cached.
         timed(hil_command(server.url, 1, rules, "text"), env, workdir)
         timed(sdk_command(server.url, 1), env, workdir)
@@ -332,7 +335,9 @@ def report(results: list[ServerResult], n: int, repeat: int) -> list[str]:
     return lines
 
 
-def measure(kinds: list[str], n: int, repeat: int) -> list[ServerResult]:
+def measure(
+    kinds: list[str], n: int, repeat: int, sdk_resumable: bool = False
+) -> list[ServerResult]:
     """Run the head to head on each kind; the in-memory servers at the same time.
 
     A round trip on the in-memory runtime waits for its queue, which looks for new runs every
@@ -345,11 +350,14 @@ def measure(kinds: list[str], n: int, repeat: int) -> list[ServerResult]:
         (root / "rules.toml").write_text(RULES, encoding="utf-8")
         together = [kind for kind in kinds if kind in IN_MEMORY]
         with ThreadPoolExecutor(max_workers=max(1, len(together))) as pool:
-            futures = {kind: pool.submit(bench_server, kind, n, repeat, root) for kind in together}
+            futures = {
+                kind: pool.submit(bench_server, kind, n, repeat, root, sdk_resumable)
+                for kind in together
+            }
             results = {kind: future.result() for kind, future in futures.items()}
         for kind in kinds:
             if kind not in results:
-                results[kind] = bench_server(kind, n, repeat, root)
+                results[kind] = bench_server(kind, n, repeat, root, sdk_resumable)
     return [results[kind] for kind in kinds]
 
 
@@ -359,9 +367,17 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("-n", type=int, default=DEFAULT_N, help="questions per run (default 10)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each client (median)")
+    parser.add_argument(
+        "--sdk-resumable",
+        action="store_true",
+        help="the SDK asks for resumable streams too (like for like with hil)",
+    )
     args = parser.parse_args()
     os.environ.pop("PYTHONPATH", None)
-    print("\n".join(report(measure(args.kinds, args.n, args.repeat), args.n, args.repeat)))
+    results = measure(args.kinds, args.n, args.repeat, args.sdk_resumable)
+    if args.sdk_resumable:
+        print("the SDK asks for resumable streams (stream_resumable=True), as hil does")
+    print("\n".join(report(results, args.n, args.repeat)))
 
 
 if __name__ == "__main__":
