@@ -10,14 +10,16 @@ tests/graphs_matrix, both clients answer the N questions of graph `loop` on a ne
 in its own process: `hil run -a loop --answers RULES` and bench/sdk_loop.py, run with our own
 venv's `langgraph_sdk` (the matrix venvs' SDKs differ; the HTTP API is the same). The runs
 alternate, starting with the other client each repeat; wall and client CPU time are the
-medians (interpreter start-up included, as in bench/head_to_head.py). One server runs at a
-time, so they do not compete for the machine.
+medians (interpreter start-up included, as in bench/head_to_head.py). The in-memory servers,
+whose round trips mostly wait for their queue's poll, are measured at the same time; the
+PostgreSQL ones then one at a time (see `measure`).
 
 Every run also traces its HTTP requests: a `sitecustomize` module written to a temporary
 directory on the child's PYTHONPATH wraps `httpx.Client.send` (both clients use httpx) and
 records each request's method, path, status, time to headers and time to close. The report
 gives requests per pause (all requests of a run over N) and, per route, how many each client
-makes per pause and the median time one takes, which is where a missed target comes from.
+makes per pause, the median time one takes and how many per run wait past 0.4 s, and where
+each client's time goes: that is where a missed target comes from (bench/README.md).
 """
 
 from __future__ import annotations
