@@ -258,6 +258,8 @@ class ServerResult:
     version: str
     hil: ClientRuns
     sdk: ClientRuns
+    error: str = ""
+    """Why this server could not be measured (then there are no runs)."""
 
 
 def bench_server(
@@ -305,6 +307,9 @@ def report(results: list[ServerResult], n: int, repeat: int) -> list[str]:
         f"{'hil CPU':>8}{'SDK CPU':>8}{'CPU x':>7}  {'(<=1.5)':<8}{'req/pause hil':>14}{'SDK':>5}",
     ]
     for result in results:
+        if result.error:
+            lines.append(f"{result.kind:<12}not measured: {result.error}")
+            continue
         hil, sdk = median(result.hil.timings), median(result.sdk.timings)
         wall, cpu = hil.wall / sdk.wall, hil.cpu / sdk.cpu
         lines.append(
@@ -319,6 +324,8 @@ def report(results: list[ServerResult], n: int, repeat: int) -> list[str]:
         f"requests slower than {SLOW}s per run):"
     )
     for result in results:
+        if result.error:
+            continue
         version = f" ({result.version})" if result.version else ""
         lines.append(f"  {result.kind}{version}")
         for name, runs in (("hil", result.hil), ("SDK", result.sdk)):
@@ -353,14 +360,27 @@ def measure(
         together = [kind for kind in kinds if kind in IN_MEMORY]
         with ThreadPoolExecutor(max_workers=max(1, len(together))) as pool:
             futures = {
-                kind: pool.submit(bench_server, kind, n, repeat, root, sdk_resumable)
+                kind: pool.submit(_bench_or_error, kind, n, repeat, root, sdk_resumable)
                 for kind in together
             }
             results = {kind: future.result() for kind, future in futures.items()}
         for kind in kinds:
             if kind not in results:
-                results[kind] = bench_server(kind, n, repeat, root, sdk_resumable)
+                results[kind] = _bench_or_error(kind, n, repeat, root, sdk_resumable)
     return [results[kind] for kind in kinds]
+
+
+def _bench_or_error(
+    kind: str, n: int, repeat: int, root: Path, sdk_resumable: bool
+) -> ServerResult:
+    """`bench_server`, or a result saying why not: one server that cannot start (or a client
+    that fails there) must not cost the figures of the others."""
+    try:
+        return bench_server(kind, n, repeat, root, sdk_resumable)
+    except (Exception, SystemExit) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        print(f"  {kind}: not measured: {first}", flush=True)
+        return ServerResult(kind, "", ClientRuns([], []), ClientRuns([], []), error=first)
 
 
 def main() -> None:
