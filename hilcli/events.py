@@ -361,6 +361,38 @@ def interrupts_from_state(state: Mapping[str, Any]) -> list[PendingInterrupt]:
     return list(by_id.values())
 
 
+def interrupts_from_thread(raw: Any) -> list[PendingInterrupt]:
+    """The pending interrupts a thread object lists (`GET /threads/{id}`, `threads/search`).
+
+    `raw` is the thread's `interrupts` as the server sent it: a map of task id to that task's
+    interrupts (a bare list is read the same way), of any generation, with or without ids.
+    Each becomes the interrupt `interrupts_from_state` gives for the same question, under the
+    same key, so a key listed here is one `hil resume --interrupt-id` takes: an id-less one is
+    keyed by its own `ns`, else by its task id and place in the task's list, as the state's
+    root-level tasks are. What a listing does not carry stays unknown: the node and subgraph
+    path of an interrupt with an id, the schema some servers leave out. An interrupt listed
+    twice (same key) is kept once, in the server's order.
+
+    How an id-less interrupt is resumed (`resume_by`) needs the graph's version, which only
+    the state carries: a listing's interrupts are for showing; answers are built from the
+    state.
+    """
+    groups = raw.items() if isinstance(raw, Mapping) else [("", raw)]
+    by_key: dict[str, PendingInterrupt] = {}
+    for task_id, group in groups:
+        task = task_id if isinstance(task_id, str) else ""
+        for index, item in enumerate(_list(group)):
+            found = _interrupt_from_json(
+                item, fallback_key=f"{task}#{index}" if task else "", from_stream=True
+            )
+            if found is None or found.id in by_key:
+                continue
+            if found.local_key and task and len(found.server_ns or ()) <= 1:
+                found = replace(found, task_id=task)  # a root-level task, as the state says
+            by_key[found.id] = found
+    return list(by_key.values())
+
+
 def state_lists_interrupts(state: Mapping[str, Any]) -> bool:
     """Whether the state lists any interrupt at all (read or not) on an unfinished task or
     at its top level: then the thread waits on a question, not at a breakpoint."""

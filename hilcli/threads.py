@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hilcli.events import PendingInterrupt, interrupts_from_state
+from hilcli.events import PendingInterrupt, interrupts_from_state, interrupts_from_thread
 from hilcli.interrupts import interrupt_summary
 
 #: Longest one-line question shown in a listing.
@@ -24,29 +24,14 @@ def question_of(value: Any, limit: int = QUESTION_LIMIT) -> str:
     return interrupt_summary(PendingInterrupt(id="", value=value), limit)
 
 
-def thread_interrupts(thread: Mapping[str, Any]) -> list[dict[str, Any]]:
+def thread_interrupts(thread: Mapping[str, Any]) -> list[PendingInterrupt]:
     """The pending interrupts a thread object lists (`interrupts`: task id → list).
 
-    Each is kept as the server sent it, once per id. Servers on langgraph before 0.6 send
-    items without an id (`{value, resumable, ns, when}`, protocol.md §2): each is kept.
+    Read as the thread's state is read (`interrupts_from_thread`), whatever the server's
+    generation, so a listing prints the contract's `interrupts[]` objects, with the keys
+    `hil resume --interrupt-id` takes, on every server.
     """
-    found: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    raw = thread.get("interrupts")
-    groups = raw.values() if isinstance(raw, Mapping) else [raw] if isinstance(raw, list) else []
-    for group in groups:
-        for item in group if isinstance(group, list) else ():
-            if not isinstance(item, Mapping):
-                continue
-            item_id = item.get("id", item.get("interrupt_id"))
-            if isinstance(item_id, str) and item_id:
-                if item_id in seen:
-                    continue
-                seen.add(item_id)
-            elif "value" not in item:
-                continue
-            found.append(dict(item))
-    return found
+    return interrupts_from_thread(thread.get("interrupts"))
 
 
 def questions_need_state(thread: Mapping[str, Any]) -> bool:
@@ -91,6 +76,8 @@ class ThreadSummary:
     created_at: str
     assistant: str
     interrupts: list[dict[str, Any]] = field(default_factory=list)
+    """The pending interrupts as the contract's `interrupts[]` objects (`to_json`), on every
+    server: read from the listing, else from the state."""
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -120,7 +107,7 @@ def summarize(thread: Mapping[str, Any]) -> ThreadSummary:
         updated_at=str(thread.get("updated_at") or ""),
         created_at=str(thread.get("created_at") or ""),
         assistant=assistant_of(thread),
-        interrupts=thread_interrupts(thread),
+        interrupts=[item.to_json() for item in thread_interrupts(thread)],
         metadata=dict(metadata) if isinstance(metadata, Mapping) else {},
     )
 

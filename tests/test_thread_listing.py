@@ -9,6 +9,7 @@ interrupts keyed by task id.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ import httpx
 import pytest
 
 from hilcli.client import STATE_READS, AgentClient
+from hilcli.events import LOCAL_KEY_PREFIX, interrupts_from_state, interrupts_from_thread
 from hilcli.threads import questions_need_state, summarize_page, thread_interrupts
 from tests.support import RECORDED_DIR
 
@@ -103,11 +105,68 @@ def test_old_servers_id_less_interrupts_keyed_by_task_are_listed(name: str) -> N
     parallel = listed[found["threads"]["parallel"]]
     assert isinstance(parallel["interrupts"], dict)  # keyed by task id
     items = thread_interrupts(parallel)
-    assert {item["value"] for item in items} == PARALLEL
-    assert all("id" not in item for item in items)
-    assert all(item["when"] == "during" and item["ns"] for item in items)  # kept as sent
+    assert {item.value for item in items} == PARALLEL
+    assert all(item.local_key and item.id.startswith(LOCAL_KEY_PREFIX) for item in items)
+    assert {item.node for item in items} == {"ask_colour", "ask_food"}
+    for item in items:  # what the server sent with it is kept
+        assert item.when == "during" and item.resumable is True and item.server_ns
+        assert item.task_id in parallel["interrupts"]
     ask = thread_interrupts(listed[found["threads"]["ask"]])
-    assert [item["value"] for item in ask] == [ASK]
+    assert [item.value for item in ask] == [ASK]
+
+
+CONTRACT = {"id", "key", "value", "response_schema", "ns", "node"}
+ID_LESS = {"server_ns", "when", "resumable"}
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_listed_interrupts_have_the_states_keys_and_the_contract_shape(name: str) -> None:
+    """Every listed thread's interrupts, from the listing or (Aegra) the state, are the
+    contract's objects under the keys the state gives: `hil resume --interrupt-id KEY` takes a
+    key read from `hil threads --json`."""
+    found = recording(name)
+    rows = summarize_page(found["threads_search"], RecordedStates(found["states"]))
+    assert len(rows) == 3
+    for row in rows:
+        from_state = interrupts_from_state(found["states"][row.thread_id])
+        listed = row.to_json()["interrupts"]
+        # the same keys, each once (the listing's map may order tasks differently)
+        assert sorted(item["key"] for item in listed) == sorted(item.id for item in from_state)
+        by_key = {item.id: item for item in from_state}
+        for item in listed:
+            state_item = by_key[item["key"]]
+            assert item["value"] == state_item.value
+            if state_item.local_key:  # id-less: the node and path are in what the server sent
+                assert set(item) == CONTRACT | ID_LESS
+                assert item["id"] is None
+                assert (item["ns"], item["node"]) == (list(state_item.ns), state_item.node)
+                assert item["server_ns"] == list(state_item.server_ns or ())
+            else:
+                assert set(item) == CONTRACT
+                assert item["id"] == item["key"] == state_item.id
+    waiting = [row for row in rows if row.interrupts]
+    assert len(waiting) == 2  # `ask` and `parallel`; `done` lists nothing
+
+
+@pytest.mark.parametrize("name", ["old02", "old04"])
+def test_id_less_interrupts_without_ns_are_keyed_by_task_as_in_the_state(name: str) -> None:
+    """An id-less interrupt without its own `ns` is keyed by its task and place, in the
+    listing as in the state (the recordings with `ns` left out of every interrupt)."""
+    found = recording(name)
+    thread_id = found["threads"]["parallel"]
+    thread = next(t for t in found["threads_search"] if t["thread_id"] == thread_id)
+    listing = {
+        task: [{k: v for k, v in item.items() if k != "ns"} for item in group]
+        for task, group in thread["interrupts"].items()
+    }
+    state = copy.deepcopy(found["states"][thread_id])
+    for task in state["tasks"]:
+        task["interrupts"] = [{k: v for k, v in i.items() if k != "ns"} for i in task["interrupts"]]
+    listed = interrupts_from_thread(listing)
+    from_state = interrupts_from_state(state)
+    assert sorted(item.id for item in listed) == sorted(item.id for item in from_state)
+    assert {item.id for item in listed} == {f"{LOCAL_KEY_PREFIX}{task}#0" for task in listing}
+    assert all(not item.server_ns and item.task_id for item in listed)
 
 
 def test_an_empty_interrupts_is_an_answer_not_an_omission() -> None:
@@ -125,6 +184,17 @@ def test_interrupts_repeated_by_id_are_listed_once() -> None:
     (group,) = thread["interrupts"].values()
     doubled = {**thread, "interrupts": {"a": group, "b": group}}
     assert thread_interrupts(doubled) == thread_interrupts(thread)
+    assert len(thread_interrupts(thread)) == 1
+
+
+@pytest.mark.parametrize("name", ["old02", "old04"])
+def test_id_less_interrupts_repeated_by_key_are_listed_once(name: str) -> None:
+    found = recording(name)
+    thread = next(t for t in found["threads_search"] if t["thread_id"] == found["threads"]["ask"])
+    (group,) = thread["interrupts"].values()
+    doubled = {**thread, "interrupts": {**thread["interrupts"], "other": group}}
+    assert thread_interrupts(doubled) == thread_interrupts(thread)
+    assert [item.value for item in thread_interrupts(doubled)] == [ASK]
 
 
 def replaying_states(
