@@ -285,6 +285,19 @@ def test_threads_show_inbox_json_show_the_pending_question(
     waiting = {row["thread_id"]: row for row in json.loads(inbox.stdout)}
     assert thread_id in waiting, explain(matrix_server, inbox)
     assert [item["value"] for item in waiting[thread_id]["interrupts"]] == [question]
+    # one shape everywhere, under the key `hil resume --interrupt-id` takes
+    listings = (rows[thread_id], document, waiting[thread_id])
+    keys = {tuple(item["key"] for item in listing["interrupts"]) for listing in listings}
+    assert len(keys) == 1, listings
+    contract = {"id", "key", "value", "response_schema", "ns", "node"}
+    assert all(contract <= set(item) for row in listings for item in row["interrupts"]), listings
+
+    ((key,),) = keys  # the listed key answers the question
+    answered = hil(
+        matrix_server, hil_env, "resume", thread_id, "--interrupt-id", key, "--value", "paris"
+    )
+    assert answered.returncode == 0, explain(matrix_server, answered)
+    assert "It's sunny in paris!" in answered.stdout, explain(matrix_server, answered)
 
 
 def test_doctor_passes_and_names_the_server(
