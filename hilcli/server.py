@@ -69,7 +69,7 @@ _REMOVED_ENV = (
     "LANGSMITH_CONTROL_PLANE_API_KEY",
     "LANGGRAPH_CLOUD_LICENSE_KEY",
 )
-_FORCED_ENV = {
+OFFLINE_ENV = {
     "LANGGRAPH_CLI_NO_ANALYTICS": "1",
     "LANGGRAPH_NO_VERSION_CHECK": "true",
     "LANGSMITH_TRACING": "false",
@@ -78,6 +78,8 @@ _FORCED_ENV = {
     "NO_COLOR": "1",
     "PYTHONUNBUFFERED": "1",
 }
+"""Set for every server hil or its tests start: no analytics, no version check, no tracing,
+no colour in its log (protocol.md, section 6)."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _API_LINE = re.compile(r"API:\s*https?://(?:\[[^\]\s]*\]|[^\s:/\[]+):(\d+)")
@@ -274,7 +276,7 @@ class LocalServer:
 
     def _environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _REMOVED_ENV}
-        env.update(_FORCED_ENV)
+        env.update(OFFLINE_ENV)
         # The graphs (bundled or tests') may import hilcli; make sure the server process
         # imports the same copy we are, even when it is not installed.
         paths = [str(Path(__file__).resolve().parent.parent)]

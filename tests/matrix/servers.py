@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hilcli.graph_config import portable_config
-from hilcli.server import LocalServer, free_port
+from hilcli.server import OFFLINE_ENV, LocalServer, free_port
 from tests.matrix.process import Process, StartError
 from tests.matrix.services import Postgres, Redis
 from tests.matrix.venvs import console_script, ensure_venv, tail
@@ -34,15 +34,6 @@ JOBS = 8
 
 _DROPPED_PREFIXES = ("HIL_", "LANGSMITH_", "LANGCHAIN_", "LANGGRAPH_")
 _DROPPED_KEYS = ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-_FORCED_ENV = {
-    "LANGGRAPH_CLI_NO_ANALYTICS": "1",
-    "LANGGRAPH_NO_VERSION_CHECK": "true",
-    "LANGSMITH_TRACING": "false",
-    "LANGCHAIN_TRACING_V2": "false",
-    "LOG_COLOR": "false",
-    "NO_COLOR": "1",
-    "PYTHONUNBUFFERED": "1",
-}
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -64,7 +55,7 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith(_DROPPED_PREFIXES) and key not in _DROPPED_KEYS
     }
-    env.update(_FORCED_ENV)
+    env.update(OFFLINE_ENV)
     env.update(extra or {})
     return env
 
