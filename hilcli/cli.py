@@ -356,6 +356,17 @@ def _report(exc: HilError) -> None:
         sys.stderr.write(f"     {safe_text(exc.hint)}\n")
 
 
+def _traceback() -> None:
+    """`--debug`: the traceback of the exception being handled, on stderr.
+
+    Printed before the usual one or two lines, never instead of them: `--debug` adds detail
+    and leaves the exit status as the contract says (re-raising would make every error 1).
+    """
+    import traceback
+
+    traceback.print_exc(file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run `hil`; map every error to one or two lines and the contract's exit status."""
     try:  # recent typer vendors its own click (typer._click); older releases use click itself
@@ -375,17 +386,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ExitStatus.CTRL_C)
     except HilError as exc:
         if debug:
-            raise
+            _traceback()
         _report(exc)
         sys.exit(exc.exit_status)
     except KeyboardInterrupt:
         if debug:
-            raise
+            _traceback()
         sys.stderr.write("hil: interrupted\n")
         sys.exit(ExitStatus.CTRL_C)
     except Exception as exc:  # a bug of ours: one line, the traceback with --debug
         if debug:
-            raise
+            _traceback()
         from hilcli.render.sanitize import safe_text
 
         sys.stderr.write(
