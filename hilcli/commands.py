@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def _settings(opts: CommonOptions, url: str | None = None) -> Settings:
-    from hilcli.config import insecure_key_warning, resolve
+    from hilcli.config import insecure_key_warning, require_named_config, resolve
 
     settings = resolve(
         url=url or opts.url,
@@ -37,6 +37,7 @@ def _settings(opts: CommonOptions, url: str | None = None) -> Settings:
         config=opts.config,
         profile=opts.profile,
     )
+    require_named_config(settings)
     warning = insecure_key_warning(settings)
     if warning:
         sys.stderr.write(f"hil: {warning}\n")
@@ -300,6 +301,7 @@ def resume_command(
             approve=answer.approve,
             reject=answer.reject,
             message=answer.message,
+            thread_id=shlex.quote(thread_id),
         )
         try:
             result = session.resume({target.id: value}, pending=pending)

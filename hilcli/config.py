@@ -241,6 +241,7 @@ def resolve(
         return default
 
     settings.url = pick("url", url, ("HIL_URL",), DEFAULT_URL)
+    _check_url(settings)
     settings.assistant = pick("assistant", assistant, ("HIL_ASSISTANT",), DEFAULT_ASSISTANT)
     settings.api_key = pick("api_key", api_key, API_KEY_ENV, None) or None
     settings.bell = bool(pick("bell", None, (), True))
@@ -258,6 +259,42 @@ def resolve(
     settings.stream_modes = modes
     _check_sendable(settings)
     return settings
+
+
+def _check_url(settings: Settings) -> None:
+    """A URL without http:// or https:// is a typo (exit 2), not an unreachable server (5).
+
+    `127.0.0.1:2024` would otherwise reach the client and fail as "cannot connect"; the
+    likely fix is printed. (A profile's `url` is checked with the file, in `load_config`.)
+    """
+    if re.match(r"^https?://[^/\s]+", settings.url, re.IGNORECASE):
+        return
+    source = settings.sources.get("url", "")
+    origin = {"flag": "--url", "env HIL_URL": "HIL_URL"}.get(source, source)
+    hint = "Use an http:// or https:// URL, e.g. http://127.0.0.1:2024."
+    if "://" not in settings.url and settings.url.strip():
+        fixed = f"http://{settings.url.strip()}"
+        spelled = {"--url": f"--url {fixed}", "HIL_URL": f"HIL_URL={fixed}"}.get(origin, fixed)
+        hint = f"Did you mean: {spelled}"
+    raise ConfigError(f"{origin} is not an http:// or https:// URL: {settings.url!r}", hint=hint)
+
+
+def require_named_config(settings: Settings) -> None:
+    """A config file named by `--config` or `HIL_CONFIG` must exist (exit 2).
+
+    Only the default path may be missing (then there is no config). A typo in a named path
+    would otherwise be ignored in silence and every setting would quietly fall back.
+    `resolve` itself reads a missing file as empty, so it can be used without one.
+    """
+    path = settings.config_path
+    source = settings.sources.get("config", "default")
+    if path is None or source == "default" or path.exists():
+        return
+    origin = "--config" if source == "flag" else "HIL_CONFIG"
+    raise ConfigError(
+        f"{origin} names a config file that does not exist: {path}",
+        hint="Check the path, or leave it out to use the default config file (if any).",
+    )
 
 
 def _check_sendable(settings: Settings) -> None:

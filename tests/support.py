@@ -44,9 +44,10 @@ def clean_env(tmp: Path, base: Mapping[str, str] | None = None) -> dict[str, str
     """An environment for running `hil` in a subprocess, isolated from the developer's.
 
     Inherits `base` (default `os.environ`) minus every `HIL_*`, `LANGSMITH_*`, `LANGCHAIN_*`
-    variable and `LANGGRAPH_API_KEY`; sets `NO_COLOR=1`; points `HIL_CONFIG` at a file that
-    does not exist and `XDG_CONFIG_HOME` / `XDG_STATE_HOME` at empty directories under
-    `tmp`; puts the repository first on `PYTHONPATH` so `python -m hilcli` works uninstalled.
+    variable and `LANGGRAPH_API_KEY`; sets `NO_COLOR=1`; points `HIL_CONFIG` at an empty
+    file (a named file that does not exist is an error) and `XDG_CONFIG_HOME` /
+    `XDG_STATE_HOME` at empty directories under `tmp`; puts the repository first on
+    `PYTHONPATH` so `python -m hilcli` works uninstalled.
     """
     source = os.environ if base is None else base
     env = {
@@ -59,7 +60,10 @@ def clean_env(tmp: Path, base: Mapping[str, str] | None = None) -> dict[str, str
     config_home.mkdir(parents=True, exist_ok=True)
     state_home.mkdir(parents=True, exist_ok=True)
     env["NO_COLOR"] = "1"
-    env["HIL_CONFIG"] = str(tmp / "no-such-dir" / "config.toml")
+    empty_config = tmp / "empty-config.toml"
+    if not empty_config.exists():
+        empty_config.write_text("", encoding="utf-8")
+    env["HIL_CONFIG"] = str(empty_config)
     env["XDG_CONFIG_HOME"] = str(config_home)
     env["XDG_STATE_HOME"] = str(state_home)
     paths = [str(REPO_ROOT), *(p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p)]

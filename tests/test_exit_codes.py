@@ -7,8 +7,10 @@ gets the contract's code and one or two lines of our own. Against the session's 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +54,41 @@ def test_debug_keeps_the_exit_status(case: str, hil_env: dict[str, str], server_
     # the traceback comes first; the one or two lines of the report still end stderr
     report = plain.stderr.rstrip().splitlines()
     assert loud.stderr.rstrip().splitlines()[-len(report) :] == report
+
+
+# -- a URL without a scheme, a config file that is not there ------------------------------------
+
+
+def test_url_without_a_scheme_is_a_usage_error(hil_env: dict[str, str], server_url: str) -> None:
+    bare = server_url.removeprefix("http://")
+    result = hil(hil_env, "run", "hi", "--url", bare)
+    assert_exit(result, 2, f"Did you mean: --url {server_url}")
+    from_env = hil({**hil_env, "HIL_URL": bare}, "threads")
+    assert_exit(from_env, 2, f"Did you mean: HIL_URL={server_url}")
+    other = hil(hil_env, "threads", "--url", "ftp://127.0.0.1:1")
+    assert_exit(other, 2, "not an http:// or https:// URL")
+    # the hint works when pasted: the server is reached
+    fixed = hil(hil_env, "threads", "--url", server_url, "--limit", "1")
+    assert fixed.returncode == 0, fixed.stderr
+
+
+def test_a_named_config_file_must_exist(
+    hil_env: dict[str, str], server_url: str, tmp_path: Path
+) -> None:
+    typo = tmp_path / "typo.toml"
+    flagged = hil(hil_env, "threads", "--url", server_url, "--config", str(typo))
+    assert_exit(flagged, 2, "--config", str(typo), "does not exist")
+    from_env = hil({**hil_env, "HIL_CONFIG": str(typo)}, "threads", "--url", server_url)
+    assert_exit(from_env, 2, "HIL_CONFIG", str(typo), "does not exist")
+    # `config path` still says where the file goes, so it can be created
+    where = hil(hil_env, "config", "path", "--config", str(typo))
+    assert where.returncode == 0 and where.stdout.strip() == str(typo)
+    # once it exists it is used
+    typo.write_text('[profiles.default]\nassistant = "ask"\n', encoding="utf-8")
+    shown = hil(hil_env, "config", "show", "--config", str(typo), "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["assistant"]["value"] == "ask"
+    # the default path may be missing: no config file at all
+    del hil_env["HIL_CONFIG"]
+    default = hil(hil_env, "threads", "--url", server_url, "--limit", "1")
+    assert default.returncode == 0, default.stderr
