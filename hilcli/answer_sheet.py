@@ -28,6 +28,7 @@ from hilcli.interrupts import (
     edited_args_problem,
     form_answer_from_json,
     review_answer,
+    review_value_problem,
 )
 
 _INBOX_NAMES = {"approve": "accept", "reject": "ignore", "respond": "respond", "edit": "edit"}
@@ -150,6 +151,14 @@ class AnswerSheet:
             decisions = [_decision_for(question, r, rule_decision) for r in question.reviews]
             return AutoAnswer(review_answer(question, decisions), text, source)
         value = answer_from_text(question.interrupt, text)
+        if isinstance(question, ReviewRequest):  # a plain text would break the graph
+            problem = review_value_problem(question, value)
+            if problem is not None:
+                names = ", ".join(review.name for review in question.reviews)
+                raise ConfigError(
+                    f"{source} ({text!r}) cannot answer the review of {names}: {problem}. "
+                    "Give approve, reject[: MESSAGE] or respond: MESSAGE (or the answer's JSON)"
+                )
         if isinstance(question, FormQuestion):
             value = form_answer_from_json(question, value)
         return AutoAnswer(value, text, source)

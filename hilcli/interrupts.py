@@ -312,8 +312,89 @@ def edited_args_problem(review: ToolCallReview, args: Any) -> str | None:
     return None
 
 
+_INBOX_WIRE_TYPES = {"accept": "accept", "edit": "edit", "respond": "response", "ignore": "ignore"}
+"""The `HumanResponse.type` that carries each Agent Inbox decision."""
+
+
+def _hitl_decision_problem(review: ToolCallReview, decision: Any) -> str | None:
+    """Why `decision` is not a middleware decision (`{"type", ...}`) for `review`."""
+    if not isinstance(decision, Mapping):
+        return f"the decision for {review.name} must be an object with a `type`"
+    kind = decision.get("type")
+    if kind not in review.decisions:
+        return (
+            f"the decision for {review.name} has type {kind!r}; "
+            f"allowed: {', '.join(review.decisions)}"
+        )
+    message = decision.get("message")
+    if kind == "respond" and not isinstance(message, str):
+        return f"the respond decision for {review.name} needs a `message` string"
+    if kind == "reject" and message is not None and not isinstance(message, str):
+        return f"the reject decision's `message` for {review.name} must be a string"
+    if kind == "edit":
+        edited = decision.get("edited_action")
+        if not isinstance(edited, Mapping) or not isinstance(edited.get("name"), str):
+            return f"the edit decision for {review.name} needs an `edited_action` with a `name`"
+        if not isinstance(edited.get("args"), Mapping):
+            return f"the edit decision for {review.name} needs `edited_action.args` (an object)"
+    return None
+
+
+def _inbox_response_problem(review: ToolCallReview, response: Any) -> str | None:
+    """Why `response` is not an Agent Inbox `HumanResponse` that `review` allows."""
+    allowed = {_INBOX_WIRE_TYPES[d]: d for d in review.decisions}
+    if not isinstance(response, Mapping):
+        return f"the response for {review.name} must be an object with a `type` and `args`"
+    kind = response.get("type")
+    if kind not in allowed:
+        return f"the response for {review.name} has type {kind!r}; allowed: {', '.join(allowed)}"
+    args = response.get("args")
+    if kind == "response" and not isinstance(args, str):
+        return f"the response for {review.name} needs `args`: the reply text"
+    if kind == "edit" and not (isinstance(args, Mapping) and isinstance(args.get("args"), Mapping)):
+        return f'the edit for {review.name} needs `args`: {{"action", "args": {{...}}}}'
+    return None
+
+
+def review_value_problem(request: ReviewRequest, value: Any) -> str | None:
+    """Why `value` cannot answer the review `request`, in its protocol, or None.
+
+    The review protocols read their answer without checking it (a string where
+    `{"decisions": [...]}` belongs fails the graph with a `TypeError` and leaves the thread
+    in error), so hil checks the shape before anything is sent.
+    """
+    reviews = request.reviews
+    if request.style == "batched":
+        decisions = value.get("decisions") if isinstance(value, Mapping) else None
+        if not isinstance(decisions, list):
+            return 'a review takes {"decisions": [...]}, one decision per tool call'
+        if len(decisions) != len(reviews):
+            return f"{len(reviews)} decisions needed (one per tool call), got {len(decisions)}"
+        problems = (_hitl_decision_problem(r, d) for r, d in zip(reviews, decisions, strict=True))
+        return next((p for p in problems if p is not None), None)
+    if request.style == "tool_approval":
+        return _hitl_decision_problem(reviews[0], value)
+    if request.style == "inbox_list":
+        if not isinstance(value, list) or len(value) != len(reviews):
+            return f"the request takes a list of {len(reviews)} response(s), one per action"
+        problems = (_inbox_response_problem(r, v) for r, v in zip(reviews, value, strict=True))
+        return next((p for p in problems if p is not None), None)
+    if isinstance(value, list) and len(value) == 1:  # the Agent Inbox UI sends lists
+        value = value[0]
+    return _inbox_response_problem(reviews[0], value)
+
+
 def answer_problem(interrupt: PendingInterrupt, value: Any) -> str | None:
-    """Why `value` would be refused by the interrupt's `response_schema`, or None."""
+    """Why `value` cannot answer `interrupt`, or None.
+
+    A review request's answer must be one of its protocol's (`review_value_problem`); any
+    answer must fit the interrupt's `response_schema`, when it has one.
+    """
+    question = classify(interrupt)
+    if isinstance(question, ReviewRequest):
+        problem = review_value_problem(question, value)
+        if problem is not None:
+            return problem
     if interrupt.response_schema is None:
         return None
     return value_problem(interrupt.response_schema, value)
@@ -379,12 +460,14 @@ def one_shot_answer(
     approve: bool = False,
     reject: bool = False,
     message: str | None = None,
+    thread_id: str = "THREAD",
 ) -> Any:
     """The resume value for `hil resume`'s `--value/--value-json/--approve/--reject`.
 
     Raises `UsageError` (nothing is sent) when the answer does not suit the interrupt:
     `--approve/--reject` on something that is not a review request, a decision the request
-    does not allow, or a value that does not fit the interrupt's `response_schema`.
+    does not allow, a value that is no answer to a review (a plain `--value yes`), or a
+    value that does not fit the interrupt's `response_schema`. `thread_id` goes in hints.
     """
     question = classify(interrupt)
     if approve or reject:
@@ -401,12 +484,21 @@ def one_shot_answer(
         value = json_value
         if isinstance(question, FormQuestion):
             value = form_answer_from_json(question, value)
+    if isinstance(question, ReviewRequest):
+        problem = review_value_problem(question, value)
+        if problem is not None:
+            names = ", ".join(review.name for review in question.reviews)
+            raise UsageError(
+                f"Interrupt {interrupt.id} is a review of {names}, and this answer is not "
+                f"one: {problem}. Nothing was sent.",
+                hint=f"Answer it with: hil resume {thread_id} {answer_flags(interrupt)}",
+            )
     problem = answer_problem(interrupt, value)
     if problem is not None:
         raise UsageError(
             f"The answer does not fit the interrupt's schema: {problem.rstrip('.')}. "
             "Nothing was sent.",
-            hint=f"`hil show THREAD --json` shows the schema of interrupt {interrupt.id}.",
+            hint=f"`hil show {thread_id} --json` shows the schema of interrupt {interrupt.id}.",
         )
     return value
 
