@@ -190,10 +190,16 @@ def run_command(
         raise UsageError("Give a MESSAGE or --input-json, not both.")
     if input_json is not None:
         run_input = _parse_json(input_json, "--input-json")
-    elif message is not None:
+    elif message is not None and message.strip():
         run_input = message_input(message)
-    elif not sys.stdin.isatty():
-        run_input = message_input(sys.stdin.read().strip())
+    elif message is not None:
+        raise UsageError("Nothing to send: the MESSAGE is empty.")
+    elif not sys.stdin.isatty() and (piped := sys.stdin.read().strip()):
+        run_input = message_input(piped)
+    elif not sys.stdin.isatty():  # `</dev/null`, an empty pipe: as on a terminal, send nothing
+        raise UsageError(
+            "Nothing to send: standard input is empty; give a MESSAGE or --input-json."
+        )
     else:
         raise UsageError("Nothing to send: give a MESSAGE or --input-json.")
     settings = _settings(opts)

@@ -95,6 +95,11 @@ def inbox_command(opts: CommonOptions) -> None:
 
     settings = _settings(opts)
     assistant = settings.assistant if settings.assistant_given else None
+    if assistant:  # an unknown -a would list nothing, like an empty inbox: exit 2 instead
+        from hilcli.doctor import require_assistant
+
+        with _client(settings) as client:
+            require_assistant(client, assistant)
     if opts.json_output:
         with _client(settings) as client:
             waiting = waiting_threads(client, assistant)

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hilcli.client.failures import NotAnAgentServer
 from hilcli.config import Settings, insecure_key_warning, redact
-from hilcli.errors import AuthError, ExitStatus, HilError, ServerUnreachable
+from hilcli.errors import AuthError, ExitStatus, HilError, ServerUnreachable, UsageError
 from hilcli.server_kind import describe
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 PAGE = 100
 #: The most assistants the credentials check lists.
 MAX_ASSISTANTS = 1000
+#: What to do when the URL answers, but not as an Agent Server.
+_CHECK_URL = "Check --url: it should point at a LangGraph Agent Server."
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,15 @@ def run_checks(client: AgentClient, settings: Settings) -> Iterator[Check]:
     except ServerUnreachable as exc:
         yield Check("server", False, exc.message, exc.hint, fatal=True)
         return
+    except NotAnAgentServer as exc:  # its message already says so
+        yield Check("server", False, exc.message, _CHECK_URL)
+        return
     except HilError as exc:
         yield Check(
             "server",
             False,
             f"{settings.url} did not answer as an Agent Server: {exc.message}",
-            "Check --url: it should point at a LangGraph Agent Server.",
+            _CHECK_URL,
         )
         return
     yield Check("server", True, f"{settings.url} answers {path}")
@@ -126,6 +132,19 @@ def _assistant_check(wanted: str, assistants: list[Any], graphs: list[str]) -> C
             )
     hint = f"Pick one with -a: {', '.join(graphs)}" if graphs else "Deploy a graph first."
     return Check("assistant", False, f"no assistant or graph named {wanted!r}", hint)
+
+
+def require_assistant(client: AgentClient, name: str) -> None:
+    """`-a NAME` must name an assistant or graph of the server, else a usage error (exit 2).
+
+    For commands that filter by assistant (`hil inbox -a`): a name that does not exist
+    would match nothing and look like an empty result. Exit 2, as `hil run -a` gets.
+    """
+    assistants = _assistants(client)
+    graphs = sorted({str(a.get("graph_id")) for a in assistants if isinstance(a, dict)})
+    check = _assistant_check(name, assistants, graphs)
+    if not check.passed:
+        raise UsageError(f"The server has {check.detail}.", check.hint)
 
 
 def exit_status(checks: list[Check]) -> ExitStatus:

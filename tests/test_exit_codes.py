@@ -12,6 +12,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from hilcli.server import free_port
@@ -92,3 +93,46 @@ def test_a_named_config_file_must_exist(
     del hil_env["HIL_CONFIG"]
     default = hil(hil_env, "threads", "--url", server_url, "--limit", "1")
     assert default.returncode == 0, default.stderr
+
+
+# -- nothing to send, an unknown assistant ------------------------------------------------------
+
+
+def _thread_count(http: httpx.Client) -> int:
+    response = http.post("/threads/search", json={"limit": 1000})
+    response.raise_for_status()
+    return len(response.json())
+
+
+@pytest.mark.parametrize("stdin", [None, "", "  \n\n"], ids=["devnull", "empty", "blank"])
+def test_run_with_empty_stdin_sends_nothing(
+    stdin: str | None, hil_env: dict[str, str], server_url: str, http: httpx.Client
+) -> None:
+    before = _thread_count(http)
+    result = hil(hil_env, "run", "-a", "ask", "--url", server_url, input=stdin)
+    assert_exit(result, 2, "Nothing to send")
+    assert _thread_count(http) == before
+    blank = hil(hil_env, "run", "  ", "-a", "ask", "--url", server_url)
+    assert_exit(blank, 2, "Nothing to send")
+    assert _thread_count(http) == before
+
+
+def test_piped_message_is_still_sent(hil_env: dict[str, str], server_url: str) -> None:
+    result = hil(hil_env, "run", "-a", "agent", "--url", server_url, "--json", input="hello\n")
+    assert result.returncode in (0, 3), result.stderr
+    assert '"thread_id"' in result.stdout
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]], ids=["picker", "json"])
+def test_inbox_with_an_unknown_assistant_is_a_usage_error(
+    json_flag: list[str], hil_env: dict[str, str], server_url: str
+) -> None:
+    result = hil(hil_env, "inbox", "-a", "nosuch", "--url", server_url, *json_flag)
+    assert_exit(result, 2, "'nosuch'", "-a", "ask")
+    assert result.stdout.strip() == ""
+    # the same code `hil run -a` gets for an assistant the server does not have
+    run = hil(hil_env, "run", "hi", "-a", "nosuch", "--url", server_url)
+    assert run.returncode == result.returncode
+    known = hil(hil_env, "inbox", "-a", "ask", "--url", server_url, "--json")
+    assert known.returncode == 0, known.stderr
+    assert isinstance(json.loads(known.stdout), list)
