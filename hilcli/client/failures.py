@@ -1,9 +1,16 @@
 """How HTTP failures become our own exceptions: error statuses (with the server's `detail`)
-and transport errors (`ServerUnreachable`, with a short reason a person can read)."""
+and transport errors (`ServerUnreachable`, with a short reason a person can read).
+
+An Agent Server answers its errors in JSON (or, for an unknown route, a short plain text); an
+error answered with an HTML page comes from something else at that URL (a web server, a proxy's
+error page). That is said as `hil doctor` says it, and the page itself is never shown.
+"""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Mapping
 
 import httpx
@@ -13,6 +20,7 @@ from hilcli.errors import (
     HilError,
     InvalidRequest,
     NotFound,
+    ProtocolError,
     ServerError,
     ServerUnreachable,
     ThreadBusy,
@@ -40,9 +48,58 @@ def _one_line(text: str, limit: int = 240) -> str:
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_HTML_START = re.compile(r"\s*<(!doctype\s+html|html|head|body|title|h1|p)\b", re.I)
+
+
+def _is_html(response: httpx.Response) -> bool:
+    """The answer is an HTML page (by its content type, or by how its body starts)."""
+    if (
+        response.headers.get("content-type", "")
+        .lower()
+        .startswith(("text/html", "application/xhtml"))
+    ):
+        return True
+    return bool(_HTML_START.match(response.text[:200]))
+
+
+def _page_title(response: httpx.Response) -> str | None:
+    """The page's `<title>` as plain text (tags, entities and control characters removed)."""
+    match = _TITLE.search(response.text)
+    if not match:
+        return None
+    text = html.unescape(_TAG.sub("", match.group(1)))
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return _one_line(text, limit=80) or None
+
+
+class NotAnAgentServer(ProtocolError):
+    """Something other than an Agent Server answered (an HTML page): `--url` is wrong."""
+
+
+def not_an_agent_server(response: httpx.Response, what: str) -> NotAnAgentServer:
+    """The error for an HTML answer: what is at the URL is no Agent Server (as `hil doctor`)."""
+    url = response.request.url
+    origin = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+    title = _page_title(response)
+    page = f"an HTML page ({response.status_code}" + (f', "{title}")' if title else ")")
+    return NotAnAgentServer(
+        f"{origin} did not answer as an Agent Server: {what} ({response.request.method} "
+        f"{url.path}) got {page}, not the Agent Server's JSON.",
+        hint="Check --url (or HIL_URL): it should point at a LangGraph Agent Server; "
+        "`hil doctor` checks it.",
+    )
+
+
 def status_error(response: httpx.Response, what: str) -> HilError:
-    """Translate an HTTP error status into our exception, with the server's `detail`."""
+    """Translate an HTTP error status into our exception, with the server's `detail`.
+
+    An HTML page is no Agent Server's answer: `not_an_agent_server`, whatever its status.
+    """
     status = response.status_code
+    if _is_html(response):
+        return not_an_agent_server(response, what)
     detail = _detail(response)
     shown = f": {detail}" if detail else ""
     if status in (401, 403):
