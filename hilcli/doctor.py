@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from hilcli.client.failures import NotAnAgentServer
 from hilcli.config import Settings, insecure_key_warning, redact
-from hilcli.errors import AuthError, ExitStatus, HilError, ServerUnreachable
+from hilcli.errors import AuthError, ExitStatus, HilError, ServerUnreachable, UsageError
 from hilcli.server_kind import describe
 
 if TYPE_CHECKING:
@@ -132,6 +132,19 @@ def _assistant_check(wanted: str, assistants: list[Any], graphs: list[str]) -> C
             )
     hint = f"Pick one with -a: {', '.join(graphs)}" if graphs else "Deploy a graph first."
     return Check("assistant", False, f"no assistant or graph named {wanted!r}", hint)
+
+
+def require_assistant(client: AgentClient, name: str) -> None:
+    """`-a NAME` must name an assistant or graph of the server, else a usage error (exit 2).
+
+    For commands that filter by assistant (`hil inbox -a`): a name that does not exist
+    would match nothing and look like an empty result. Exit 2, as `hil run -a` gets.
+    """
+    assistants = _assistants(client)
+    graphs = sorted({str(a.get("graph_id")) for a in assistants if isinstance(a, dict)})
+    check = _assistant_check(name, assistants, graphs)
+    if not check.passed:
+        raise UsageError(f"The server has {check.detail}.", check.hint)
 
 
 def exit_status(checks: list[Check]) -> ExitStatus:
