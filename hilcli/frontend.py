@@ -6,6 +6,7 @@ prompt-toolkit.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,10 @@ class Frontend:
         self.reader = reader
         self.bell = bell
         self._run_started_at: float | None = None
+        #: The last answer typed as text that would also parse as another JSON value:
+        #: where it was asked, and the text. If its question comes back, or the run fails
+        #: right after it, the person is shown how to send it as JSON.
+        self._text_like_json: tuple[str, str] | None = None
 
     def run_started(self) -> None:
         self._run_started_at = time.monotonic()
@@ -46,6 +51,30 @@ class Frontend:
         self.display.run_finished()
         if outcome.missed_events:
             self.display.final_state(outcome.values)
+        if outcome.status == "error" and self._text_like_json is not None:
+            self._hint_json("The run failed after", self._text_like_json[1])
+        if outcome.status != "interrupted":
+            self._text_like_json = None
+
+    def _hint_json(self, what: str, text: str) -> None:
+        """Say that `text` went as a string, and how to send it as JSON instead."""
+        self._text_like_json = None
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        self.display.notice(
+            f"{what} your answer {json.dumps(shown, ensure_ascii=False)} (sent as text). "
+            f"To send it as JSON, type: /json {shown}"
+        )
+
+    def _remember_text_answer(self, interrupt: PendingInterrupt, answer: Any) -> None:
+        """Keep a string answer to a text question that would also parse as other JSON."""
+        if not isinstance(interrupt.value, str) or not isinstance(answer, str):
+            return
+        try:
+            parsed = json.loads(answer)
+        except ValueError:
+            return
+        if not isinstance(parsed, str):
+            self._text_like_json = (interrupt.where, answer)
 
     def notice(self, message: str) -> None:
         self.display.notice(message)
@@ -57,7 +86,12 @@ class Frontend:
         from hilcli.prompts.answering import InterruptAsker
 
         self.display.question(interrupt, index, total)
-        return InterruptAsker(self.reader).ask(interrupt, draft)
+        earlier, self._text_like_json = self._text_like_json, None
+        if earlier is not None and earlier[0] == interrupt.where:
+            self._hint_json("The question came back after", earlier[1])
+        answer = InterruptAsker(self.reader).ask(interrupt, draft)
+        self._remember_text_answer(interrupt, answer)
+        return answer
 
     def ask_continue(self, outcome: RunOutcome) -> bool:
         if self.reader is None:

@@ -525,7 +525,7 @@ def answer_flags(interrupt: PendingInterrupt) -> str:
     if isinstance(question, ReviewRequest):
         return "--approve | --reject [--message M]"
     if isinstance(question, TextQuestion) and interrupt.response_schema is None:
-        return "--value TEXT"
+        return "--value TEXT | --value-json JSON"
     return "--value-json JSON"
 
 

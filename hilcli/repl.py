@@ -84,8 +84,15 @@ class Repl:
             if resume_pending:
                 self._catch_up()
             self._read_and_act()
-        except EOFError:  # input ended (Ctrl-D or the end of piped input) during a question
-            self.display.notice("Input ended; the question stays pending on the thread.")
+        except EOFError as exc:  # /quit, Ctrl-D or the end of piped input during a question
+            from hilcli.prompts.answering import LeaveAnswering
+
+            why = "Left" if isinstance(exc, LeaveAnswering) else "Input ended"
+            thread = self.session.thread_id
+            self.display.notice(
+                f"{why}; the question stays pending on thread {thread}: "
+                f"`hil chat --thread {thread}` asks it again (or `hil inbox`)."
+            )
 
     def _read_and_act(self) -> None:
         interrupted_once = False
@@ -210,6 +217,9 @@ class Repl:
         for name, (_action, about) in self.commands.items():
             self.display.notice(f"{name:<9} {about}")
         self.display.notice("Enter sends; Alt-Enter or Esc-Enter adds a line; Tab completes.")
+        self.display.notice(
+            "At an answer prompt: /json VALUE sends JSON, //TEXT sends /TEXT, /help, /quit."
+        )
         return True
 
     def _quit(self, _: str) -> bool:

@@ -347,7 +347,7 @@ def test_answer_from_text_follows_a_scalar_response_schema() -> None:
 
 
 def test_answer_flags_for_the_resume_hint() -> None:
-    assert answer_flags(pending("ask")[0]) == "--value TEXT"
+    assert answer_flags(pending("ask")[0]) == "--value TEXT | --value-json JSON"
     assert answer_flags(pending("batched")[0]) == "--approve | --reject [--message M]"
     assert answer_flags(pending("inbox_single")[0]) == "--approve | --reject [--message M]"
     assert answer_flags(pending("form")[0]) == "--value-json JSON"

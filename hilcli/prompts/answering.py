@@ -5,13 +5,18 @@ here are only the prompts, read through a `LineReader`. A value that does not fi
 again with the reason on the line above the prompt, and what was typed is offered for
 editing. At a choice prompt the choice's name, or a prefix only it has (usually its first
 letter), selects it.
+
+Every answer prompt is read through `AnswerPrompts`, so a slash command is never sent as an
+answer: `/json VALUE` answers the whole question with that JSON value (a question asked as a
+string may want a number or an object back), `/help` says what can be typed there, `/quit`
+leaves with the question still pending, and `//TEXT` sends text that starts with `/`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from hilcli.events import PendingInterrupt
 from hilcli.forms import (
@@ -34,6 +39,7 @@ from hilcli.interrupts import (
     answer_problem,
     classify,
     edited_args_problem,
+    form_answer_from_json,
     review_answer,
 )
 from hilcli.prompts.editor import EditorFailed, configured_editor, edit_text
@@ -51,6 +57,122 @@ def draft_text(draft: Any) -> str:
     if draft is None:
         return ""
     return draft if isinstance(draft, str) else json.dumps(draft, ensure_ascii=False)
+
+
+class LeaveAnswering(EOFError):
+    """`/quit` at an answer prompt: stop answering; the question stays pending on the server.
+
+    An `EOFError`, so whoever handles Ctrl-D at a question (the REPL, the inbox) handles it.
+    """
+
+
+class JsonAnswer(Exception):  # noqa: N818 - a signal, not an error
+    """`/json VALUE` was typed: `value` answers the whole question; `line` is what was typed."""
+
+    def __init__(self, value: Any, line: str) -> None:
+        super().__init__(line)
+        self.value = value
+        self.line = line
+
+
+#: What `/help` lists at every answer prompt, after what an answer to this question may be.
+ANSWER_COMMANDS = (
+    "  /json VALUE   send this JSON value as the answer: /json 42, /json true, "
+    '/json {"type": "accept"}',
+    "  //TEXT        send text that starts with /  (//path sends /path)",
+    "  /quit         leave; the question stays pending on the thread (Ctrl-D too)",
+    "  /help         this list",
+)
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """Why a text is not JSON, in words."""
+    return f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+
+
+class AnswerPrompts:
+    """The line reader of answer prompts: slash commands are handled here, never sent.
+
+    `read` returns an answer line (`//TEXT` becomes `/TEXT`); `/json VALUE` raises
+    `JsonAnswer`, `/quit` (or `/exit`) raises `LeaveAnswering`; `/help`, an unknown command
+    and a `/json` whose value does not parse are answered on the line above the same prompt,
+    with what was typed kept for editing. `note` sets that line (and `text` the prefilled
+    text) for the next read, after a `/json` answer the question refused.
+    """
+
+    def __init__(self, reader: LineReader, about: str = "") -> None:
+        self.reader = reader
+        self.interactive = reader.interactive
+        #: What an answer to the current question may be, first in `/help`.
+        self.about = about
+        self._note: str | None = None
+        self._text: str | None = None
+
+    def redo(self, note: str, text: str) -> None:
+        """Show `note` above the next prompt, with `text` filled in."""
+        self._note, self._text = note, text
+
+    def help_text(self) -> str:
+        """The `/help` lines for this prompt."""
+        lines = ["What you can type here:"]
+        if self.about:
+            lines.append(f"  {self.about}")
+        lines.extend(ANSWER_COMMANDS)
+        return "\n".join(lines)
+
+    def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
+        note, self._note = self._note, None
+        text = default if self._text is None else self._text
+        self._text = None
+        while True:
+            shown = prompt if note is None else f"{note}\n{prompt}"
+            line = self.reader.read(shown, default=text, multiline=multiline)
+            typed = line.strip()
+            if not typed.startswith("/"):
+                return line
+            if typed.startswith("//"):
+                return typed[1:]
+            name, _, arg = typed.partition(" ")
+            text = default
+            if name in ("/quit", "/exit"):
+                self.leave()
+            if name == "/help":
+                note = self.help_text()
+            elif name == "/json":
+                note = self.json_value(arg, typed)
+                text = typed
+            else:
+                note = (
+                    f"! {safe_text(shorten(name, 40))} is not a command here; /help lists what "
+                    f"you can type (//{safe_text(shorten(typed[1:], 40))} sends it as text)."
+                )
+                text = typed
+
+    @staticmethod
+    def leave() -> NoReturn:
+        raise LeaveAnswering
+
+    @staticmethod
+    def json_value(arg: str, typed: str) -> str:
+        """Raise `JsonAnswer` for `/json ARG`; else return why ARG is no JSON value."""
+        if not arg.strip():
+            return "! /json needs a value after it, e.g. /json 42 or /json true."
+        try:
+            value = json.loads(arg)
+        except json.JSONDecodeError as exc:
+            return f"! {json_problem(exc)}"
+        raise JsonAnswer(value, typed)
+
+
+def question_about(question: Any) -> str:
+    """What an answer to `question` may be, for `/help`."""
+    if isinstance(question, ReviewRequest):
+        return "a decision: its name or first letter (then a message or arguments if asked)"
+    if isinstance(question, FormQuestion):
+        return "each field's value, one prompt per field (Enter takes the default)"
+    if isinstance(question, TextQuestion) and question.interrupt.response_schema is None:
+        return 'TEXT          the answer, sent as text (42 sends the string "42")'
+    return "TEXT          the answer, sent as JSON when it parses, else as text"
 
 
 def choose(
@@ -72,12 +194,31 @@ class InterruptAsker:
     """Asks one pending interrupt through a line reader and returns its resume value."""
 
     def __init__(self, reader: LineReader, editor: str | None = None) -> None:
-        self.reader = reader
+        self.reader = AnswerPrompts(reader)
         self.editor = editor if editor is not None else configured_editor()
 
     def ask(self, interrupt: PendingInterrupt, draft: Any = None) -> Any:
-        """The answer to `interrupt`; `draft` (an unsent earlier answer) is offered to edit."""
+        """The answer to `interrupt`; `draft` (an unsent earlier answer) is offered to edit.
+
+        `/json VALUE` at any of its prompts answers it whole, once the value fits the
+        question (else the reason is shown and the same `/json` line is offered again).
+        """
         question = classify(interrupt)
+        self.reader.about = question_about(question)
+        while True:
+            try:
+                return self.ask_once(question, draft)
+            except JsonAnswer as typed:
+                value = typed.value
+                if isinstance(question, FormQuestion):
+                    value = form_answer_from_json(question, value)
+                problem = answer_problem(interrupt, value)
+                if problem is None:
+                    return value
+                self.reader.redo(f"! {safe_text(problem)}", typed.line)
+
+    def ask_once(self, question: Any, draft: Any) -> Any:
+        """Ask `question` through its prompts (which may raise `JsonAnswer`)."""
         if isinstance(question, ReviewRequest):
             if draft is not None and self.resend(draft):
                 return draft
@@ -93,6 +234,8 @@ class InterruptAsker:
         interrupt = question.interrupt
         problem: str | None = None
         text = draft_text(draft)
+        if draft is not None and answer_from_text(interrupt, text) != draft:
+            text = f"/json {text}"  # a JSON draft the typed text would not give back
         while True:
             text = self.reader.read(with_problem("answer> ", problem), default=text)
             value = answer_from_text(interrupt, text)
@@ -215,7 +358,7 @@ def parse_args(review: ToolCallReview, text: str) -> tuple[dict[str, Any] | None
     try:
         args = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        return None, json_problem(exc)
     problem = edited_args_problem(review, args)
     if problem is not None:
         return None, f"The arguments do not fit {safe_text(review.name)}: {safe_text(problem)}"
