@@ -339,8 +339,11 @@ def demo_command(*, debug: bool, port: int) -> None:
     """`hil demo`: a local server with the bundled graphs, and a chat with it."""
     from hilcli.server import LocalServer
 
+    # the bundled example graphs; a --port asked for is that port or an error (exit 2)
+    server = LocalServer(port=port or None, exact_port=bool(port))
+    server.check_port()  # before saying "Starting", so a bad port is the only line
     sys.stderr.write("Starting the demo server (in-memory LangGraph Agent Server)…\n")
-    with LocalServer(port=port) as server:  # the bundled example graphs
+    with server:
         sys.stderr.write(
             f"Server ready at {server.url}. Graphs: agent (this chat), approval, form.\n"
             "Try: Ask the user where they are, then look up the weather there\n"

@@ -17,7 +17,8 @@ How it works, and why:
   absolute against the config file's own directory.
 * The requested port can be taken between our probe and the server's bind; the server then
   silently picks another one. We read the port the server really uses from its log (the
-  `API: http://HOST:PORT` banner) before polling `GET /ok`.
+  `API: http://HOST:PORT` banner) before polling `GET /ok`. With `exact_port` (`hil demo
+  --port`) a busy port, found before starting or after, is an error instead.
 * Everything the server prints goes to a log file; if the process dies before `/ok` answers,
   the last error line of that log becomes the `HilError` message.
 * The server runs in its own session (process group); `stop()` terminates the whole group,
@@ -53,7 +54,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from hilcli.errors import HilError
+from hilcli.errors import HilError, UsageError
 from hilcli.graph_config import portable_config
 
 DEMO_CONFIG = Path(__file__).resolve().parent / "demo" / "langgraph.json"
@@ -101,6 +102,19 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def _port_is_free(host: str, port: int) -> bool:
+    """Whether `port` can be bound on `host` right now, as the server binds it (reusing a
+    port in TIME_WAIT), so only a port something listens on counts as busy."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def langgraph_dev_available() -> bool:
     """True when `langgraph dev` with the in-memory runtime can run in this interpreter."""
     return all(
@@ -127,6 +141,7 @@ class LocalServer:
         env: Mapping[str, str] | None = None,
         jobs: int | None = None,
         stop_timeout: float = 10.0,
+        exact_port: bool = False,
     ) -> None:
         """Prepare (not start) a server.
 
@@ -143,6 +158,9 @@ class LocalServer:
             jobs: how many runs the server executes at once (`--n-jobs-per-worker`);
                 `langgraph dev` runs one at a time by default and queues the others.
             stop_timeout: seconds `stop()` waits after SIGTERM before it sends SIGKILL.
+            exact_port: a `port` that is busy is an error (`UsageError`) instead of a reason
+                to take another: for a person who asked for that port (`hil demo --port`)
+                and will point other programs at it.
         """
         self.config_path = Path(config if config is not None else DEMO_CONFIG).resolve()
         self.host = host
@@ -152,6 +170,7 @@ class LocalServer:
         self._extra_env = dict(env or {})
         self.jobs = jobs
         self.stop_timeout = stop_timeout
+        self.exact_port = exact_port
         self._workdir: Path | None = None
         self._log_path: Path | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -212,6 +231,7 @@ class LocalServer:
         """Start the server and wait until `GET /ok` answers; raise `HilError` if it cannot."""
         if self._proc is not None:
             raise RuntimeError("LocalServer is already started")
+        self.check_port()
         if not langgraph_dev_available():
             raise HilError(
                 "The local LangGraph server (langgraph-cli with the in-memory runtime) "
@@ -229,6 +249,8 @@ class LocalServer:
             server_config.write_text(json.dumps(config, indent=2), encoding="utf-8")
             self._spawn(server_config, self._requested_port or free_port(self.host))
             self._wait_until_ready(began + self.startup_timeout)
+            if self.exact_port and self._requested_port and self._port != self._requested_port:
+                raise self._port_busy()  # taken between our check and the server's bind
         except HilError:
             self._terminate()
             self._remove_files(keep_log=True)  # the log explains the failure
@@ -249,6 +271,23 @@ class LocalServer:
         return "\n".join(_read_log(self._log_path).splitlines()[-lines:])
 
     # -- internals ------------------------------------------------------------------------
+
+    def check_port(self) -> None:
+        """A requested port must be a TCP port (1-65535; 0 or None: any free one) and, with
+        `exact_port`, free: the server would crash on the one, silently move on the other."""
+        port = self._requested_port
+        if port is None or port == 0:
+            return
+        if not 1 <= port <= 65535:
+            raise UsageError(f"Port {port} is not a TCP port: use 1-65535 (or 0 for any free one).")
+        if self.exact_port and not _port_is_free(self.host, port):
+            raise self._port_busy()
+
+    def _port_busy(self) -> UsageError:
+        return UsageError(
+            f"Port {self._requested_port} on {self.host} is already in use.",
+            hint="Pick another port, or 0 for any free one.",
+        )
 
     def _remove_files(self, *, keep_log: bool) -> None:
         if self._workdir is not None:

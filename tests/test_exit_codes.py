@@ -136,3 +136,29 @@ def test_inbox_with_an_unknown_assistant_is_a_usage_error(
     known = hil(hil_env, "inbox", "-a", "ask", "--url", server_url, "--json")
     assert known.returncode == 0, known.stderr
     assert isinstance(json.loads(known.stdout), list)
+
+
+# -- hil demo --port ----------------------------------------------------------------------------
+
+
+def test_demo_on_a_busy_port_is_an_error(hil_env: dict[str, str], server_url: str) -> None:
+    busy = server_url.rsplit(":", 1)[1]  # the session's server listens there
+    result = hil(hil_env, "demo", "--port", busy)
+    assert_exit(result, 2, f"Port {busy}", "already in use")
+    assert "Server ready" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-1"])
+def test_demo_port_out_of_range_is_a_usage_error(port: str, hil_env: dict[str, str]) -> None:
+    result = hil(hil_env, "demo", "--port", port)
+    assert_exit(result, 2, f"Port {port} is not a TCP port", "1-65535")
+    assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_serves_on_the_port_asked_for(hil_env: dict[str, str]) -> None:
+    port = free_port()
+    result = hil(hil_env, "demo", "--port", str(port))  # stdin empty: the chat ends at once
+    assert result.returncode == 0, result.stderr
+    assert f"Server ready at http://127.0.0.1:{port}." in result.stderr
