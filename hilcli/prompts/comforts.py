@@ -50,6 +50,18 @@ def key_bindings(enter_sends: Callable[[], bool]) -> KeyBindings:
     return bindings
 
 
+#: The widest continuation prefix: a long prompt must still leave room to type.
+CONTINUATION_LIMIT = 8
+
+
 def continuation(width: int, line_number: int, wrap_count: int) -> StyleAndTextTuples:
-    """The prompt of a continuation line: dots as wide as the first line's prompt."""
+    """The prompt of a continuation line: dots as wide as the first line's prompt (at most
+    `CONTINUATION_LIMIT`); nothing before a line that only wraps on a narrow terminal.
+
+    A prefix as wide as a prompt wider than the terminal wrapped itself again and again and
+    pushed the prompt off the screen.
+    """
+    if wrap_count > 0:
+        return []
+    width = min(width, CONTINUATION_LIMIT)
     return [("class:continuation", "." * max(0, width - 1) + " ")]

@@ -7,10 +7,16 @@ A reader returns one line, raises `EOFError` when input ends (Ctrl-D) and lets
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
+
+from rich.cells import cell_len
+
+#: A word and the spaces after it: where a prompt line may be broken.
+_WORD = re.compile(r"\S+\s*")
 
 
 class LineReader(Protocol):
@@ -48,6 +54,75 @@ def history_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "hil" / "history"
+
+
+def cells(text: str) -> int:
+    """How many terminal columns `text` takes (wide characters count twice)."""
+    return cell_len(text)
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """`line` broken between words into lines of at most `width` columns.
+
+    The line's indentation is repeated on every piece (unless it would leave less than half
+    the width); a word wider than `width` is cut between characters; the spaces after the
+    last word are kept, so `answer> ` still ends with its space.
+    """
+    width = max(1, width)
+    if cells(line) <= width:
+        return [line]
+    body = line.lstrip(" ")
+    indent = line[: len(line) - len(body)]
+    if cells(indent) > width // 2:
+        indent = ""
+    pieces: list[str] = []
+    current = indent
+    for word in _WORD.findall(body):
+        if cells(current + word.rstrip()) <= width:
+            current += word
+            continue
+        if current.strip():
+            pieces.append(current.rstrip())
+        current = indent
+        for char in word.rstrip():  # a word wider than the line: cut it where it must be
+            if cells(current + char) > width and current.strip():
+                pieces.append(current)
+                current = indent
+            current += char
+        current += word[len(word.rstrip()) :]
+    if current.strip() or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def fit_prompt(prompt: str, columns: int) -> str:
+    """`prompt` wrapped to a terminal `columns` wide, the input's line keeping room to type.
+
+    prompt-toolkit cuts the lines above the input line, and a last line wider than the
+    terminal used to leave the screen blank: every line is broken between words first.
+    """
+    lines = prompt.split("\n")
+    fitted: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        fitted.extend(wrap_line(line, columns - 1 if number == len(lines) else columns))
+    return "\n".join(fitted)
+
+
+def fit_toolbar(text: str, columns: int) -> str:
+    """A ` · `-separated toolbar on as many lines as `columns` needs, parts kept whole."""
+    if cells(text) <= columns:
+        return text
+    lines: list[str] = []
+    current = ""
+    for part in (part.strip() for part in text.split(" · ")):
+        joined = f"{current} · {part}" if current else f" {part}"
+        if cells(joined) <= columns or not current:
+            current = joined
+            continue
+        lines.append(current)
+        current = f" {part}"
+    lines.append(current)
+    return "\n".join(piece for line in lines for piece in wrap_line(line, columns))
 
 
 class PromptReader:
@@ -92,8 +167,17 @@ class PromptReader:
     ) -> None:
         """Offer `commands` (name, what it does) on Tab and show `toolbar`'s text at the bottom."""
         self.completer.commands = list(commands)
-        self._session.bottom_toolbar = toolbar
+        if toolbar is None:
+            self._session.bottom_toolbar = None
+            return
+        text = toolbar
+        self._session.bottom_toolbar = lambda: fit_toolbar(text(), self.columns())
+
+    def columns(self) -> int:
+        """The terminal's width now (it can change between two draws)."""
+        return self._session.output.get_size().columns
 
     def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
         self._enter_sends = not multiline
-        return self._session.prompt(prompt, default=default)
+        # A callable prompt is wrapped again at each draw, so a resize re-wraps it.
+        return self._session.prompt(lambda: fit_prompt(prompt, self.columns()), default=default)

@@ -1,0 +1,185 @@
+"""Narrow terminals (40 and 52 columns): every prompt is drawn whole, wrapped between words,
+and answering it still works; thread listings keep whole ids and statuses.
+
+Each test drives `hil` in a real pseudo-terminal of that width against the real server and
+reads what a person would see through pyte (a terminal emulator).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pexpect
+import pyte
+import pytest
+
+from hilcli.prompts.reader import fit_prompt, fit_toolbar
+from tests.hilterm import pty_env
+
+ROWS = 24
+
+
+class NarrowTerminal:
+    """`hil` in a pty `columns` wide; `screen()` is what the terminal shows now."""
+
+    def __init__(self, child: pexpect.spawn, columns: int) -> None:
+        self.child = child
+        self.columns = columns
+        self.output = io.StringIO()
+        child.logfile_read = self.output
+
+    def screen(self) -> list[str]:
+        """The terminal's rows, right-trimmed, after everything read so far."""
+        screen = pyte.Screen(self.columns, ROWS)
+        pyte.Stream(screen).feed(self.output.getvalue())
+        return [row.rstrip() for row in screen.display]
+
+    def shown(self) -> str:
+        """The screen as text, for assertion messages."""
+        return "\n".join(f"|{row}" for row in self.screen())
+
+
+@contextmanager
+def narrow_hil(args: list[str], env: dict[str, str], columns: int) -> Iterator[NarrowTerminal]:
+    """`python -m hilcli ARGS` in a pty `columns` wide and 24 rows high, closed on leaving."""
+    env = pty_env(env)
+    env.update({"COLUMNS": str(columns), "LINES": str(ROWS)})
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "hilcli", *args],
+        env=env,
+        encoding="utf-8",
+        codec_errors="replace",
+        timeout=60,
+        dimensions=(ROWS, columns),
+    )
+    child.delaybeforesend = None
+    try:
+        yield NarrowTerminal(child, columns)
+    finally:
+        child.close()
+
+
+def rows_with(rows: list[str], *texts: str) -> bool:
+    """True when `texts` are on consecutive rows of `rows` (each row starting with its text)."""
+    return any(
+        all(rows[start + k].startswith(text) for k, text in enumerate(texts))
+        for start in range(len(rows) - len(texts) + 1)
+    )
+
+
+@pytest.mark.parametrize("columns", [40, 52])
+def test_review_prompt_wraps_and_the_decisions_go_through(
+    server_url: str, hil_env: dict[str, str], columns: int
+) -> None:
+    """The review prompt, wider than the terminal, is drawn whole between words; answering
+    approve then reject runs one tool and not the other."""
+    args = ["chat", "-a", "approval", "--url", server_url]
+    with narrow_hil(args, hil_env, columns) as term:
+        term.child.expect("you>")
+        term.child.sendline("mail bob@example.com then delete the report")
+        term.child.expect(r"respond\?")
+        rows = term.screen()
+        if columns == 40:
+            expected = ("[1/2] send_email: approve / edit /", "reject / respond?")
+        else:
+            expected = ("[1/2] send_email: approve / edit / reject /", "respond?")
+        assert rows_with(rows, *expected), term.shown()
+        term.child.send("approve\r")
+        term.child.expect(r"approve / reject\?")
+        assert "[2/2] delete_file: approve / reject?" in term.screen(), term.shown()
+        term.child.send("reject\r")
+        term.child.expect(r"reason \(optional\)>")
+        term.child.send("not now\r")
+        term.child.expect("send_email: done")
+        term.child.expect("delete_file: not run")
+        term.child.expect("you>")
+        term.child.sendline("/quit")
+        term.child.expect(pexpect.EOF)
+    assert term.child.exitstatus == 0
+
+
+def test_refused_choice_and_its_reason_wrap_above_the_prompt(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """An ambiguous choice: the reason line and the prompt under it both wrap, nothing cut,
+    and the next answer goes through."""
+    args = ["chat", "-a", "approval", "--url", server_url]
+    with narrow_hil(args, hil_env, 40) as term:
+        term.child.expect("you>")
+        term.child.sendline("mail bob@example.com")
+        term.child.expect(r"respond\?")
+        term.child.send("re\r")  # reject or respond: the reason is wider than the screen
+        term.child.expect(r"more letters\.")
+        term.child.expect(r"respond\?")
+        rows = term.screen()
+        assert rows_with(
+            rows,
+            "! 're' could be reject or respond; type",
+            "more letters.",
+            "send_email: approve / edit / reject /",
+            "respond?",
+        ), term.shown()
+        term.child.send("a\r")
+        term.child.expect("send_email: done")
+        term.child.expect("you>")
+        term.child.sendline("/quit")
+        term.child.expect(pexpect.EOF)
+    assert term.child.exitstatus == 0
+
+
+def test_form_prompts_wrap_and_the_booking_is_made(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """Each field's prompt is on the screen at 40 columns (the long `room` one wrapped) and
+    the answers reach the graph."""
+    args = ["chat", "-a", "form", "--url", server_url]
+    with narrow_hil(args, hil_env, 40) as term:
+        term.child.expect("you>")
+        term.child.sendline("book a room")
+        for field, typed in (("name", "Ada"), ("nights", "2"), ("breakfast", "")):
+            term.child.expect(rf"{field} \(")
+            term.child.expect(r"\)>")
+            assert any(row.startswith(f"{field} (") for row in term.screen()), term.shown()
+            term.child.send(f"{typed}\r")
+        term.child.expect(r"room \(")
+        term.child.expect(r"double\)>")
+        rows = term.screen()
+        room = [index for index, row in enumerate(rows) if row.startswith("room (")]
+        assert room, term.shown()
+        wrapped = " ".join(rows[room[-1] :])
+        assert "single / double / suite" in " ".join(wrapped.split()), term.shown()
+        term.child.send("suite\r")
+        term.child.expect("Booked a suite room for Ada, 2 nights, without breakfast.")
+        term.child.expect("you>")
+        term.child.sendline("/quit")
+        term.child.expect(pexpect.EOF)
+    assert term.child.exitstatus == 0
+
+
+def test_fit_prompt_breaks_between_words_and_keeps_room_to_type() -> None:
+    """Lines above the input fill the width; the input's line leaves a column; the trailing
+    space, indentation and wide characters are respected; a too-long word is cut."""
+    prompt = "  Name of the guest who stays\nname (string, required)> "
+    assert fit_prompt(prompt, 20).split("\n") == [
+        "  Name of the guest",
+        "  who stays",
+        "name (string,",
+        "required)> ",
+    ]
+    assert fit_prompt("answer> ", 40) == "answer> "
+    assert fit_prompt("日本語の質問 です> ", 10).split("\n") == ["日本語の", "質問", "です> "]
+    assert fit_prompt("x" * 25, 10).split("\n") == ["x" * 9, "x" * 9, "x" * 7]
+
+
+def test_fit_toolbar_keeps_each_part_whole_when_it_can() -> None:
+    toolbar = " http://127.0.0.1:8123 · assistant approval · thread 0123456789abcdef · idle "
+    assert fit_toolbar(toolbar, 100) == toolbar
+    assert fit_toolbar(toolbar, 40).split("\n") == [
+        " http://127.0.0.1:8123",
+        " assistant approval",
+        " thread 0123456789abcdef · idle",
+    ]
