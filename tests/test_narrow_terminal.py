@@ -12,12 +12,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import pexpect
 import pyte
 import pytest
 
 from hilcli.prompts.reader import fit_prompt, fit_toolbar
 from tests.hilterm import pty_env
+from tests.support import create_thread, stream_run, user_input
 
 ROWS = 24
 
@@ -31,15 +33,16 @@ class NarrowTerminal:
         self.output = io.StringIO()
         child.logfile_read = self.output
 
-    def screen(self) -> list[str]:
-        """The terminal's rows, right-trimmed, after everything read so far."""
-        screen = pyte.Screen(self.columns, ROWS)
+    def screen(self, rows: int = ROWS) -> list[str]:
+        """The terminal's rows, right-trimmed, after everything read so far (a screen of
+        `rows` rows keeps a long listing whole)."""
+        screen = pyte.Screen(self.columns, rows)
         pyte.Stream(screen).feed(self.output.getvalue())
         return [row.rstrip() for row in screen.display]
 
-    def shown(self) -> str:
+    def shown(self, rows: int = ROWS) -> str:
         """The screen as text, for assertion messages."""
-        return "\n".join(f"|{row}" for row in self.screen())
+        return "\n".join(f"|{row}" for row in self.screen(rows))
 
 
 @contextmanager
@@ -183,3 +186,48 @@ def test_fit_toolbar_keeps_each_part_whole_when_it_can() -> None:
         " assistant approval",
         " thread 0123456789abcdef · idle",
     ]
+
+
+@pytest.mark.parametrize("columns", [40, 52])
+def test_threads_on_a_narrow_terminal_are_listed_as_lines_with_whole_ids(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str], columns: int
+) -> None:
+    """Too narrow for the table: each thread's id alone on a row, whole, then its status,
+    assistant and question as `key: value` lines, the question wrapped rather than cut."""
+    waiting = create_thread(http)
+    stream_run(http, waiting, "ask", input=user_input("hi there"))
+    done = create_thread(http)
+    stream_run(http, done, "no_messages", input={"topic": "dogs"})
+    stream_run(http, done, "no_messages", resume="yes")
+    args = ["threads", "--url", server_url, "--limit", "50"]
+    with narrow_hil(args, hil_env, columns) as term:
+        term.child.expect(pexpect.EOF)
+    assert term.child.exitstatus == 0, term.output.getvalue()
+    rows = term.screen(rows=600)
+    assert rows_with(
+        rows, waiting, "  status:    interrupted", "  updated:", "  assistant: ask", "  question:"
+    ), term.shown(rows=600)
+    question = rows[rows.index(waiting) + 4 :][:2]
+    assert "What is your name?" in " ".join(" ".join(question).split()), term.shown(rows=600)
+    assert rows_with(rows, done, "  status:    idle", "  updated:", "  assistant: no_messages")
+
+
+@pytest.mark.parametrize(
+    ("columns", "headers"),
+    [(90, ["thread", "status", "updated", "question"]), (80, ["thread", "status", "question"])],
+)
+def test_threads_table_gives_way_column_by_column(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str], columns: int, headers: list[str]
+) -> None:
+    """Narrower than 100 columns the table stays a table while the id, the status and 20
+    columns of question fit: the assistant is dropped first, then the time."""
+    waiting = create_thread(http)
+    stream_run(http, waiting, "ask", input=user_input("hi there"))
+    args = ["threads", "--url", server_url, "--limit", "50"]
+    with narrow_hil(args, hil_env, columns) as term:
+        term.child.expect(pexpect.EOF)
+    rows = term.screen(rows=600)
+    assert rows[0].split() == headers, term.shown(rows=600)
+    line = next(row for row in rows if row.startswith(waiting))
+    assert line.split()[1] == "interrupted"
+    assert "What is your name?" in line

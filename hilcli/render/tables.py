@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -41,37 +42,64 @@ def console_of(display: object) -> Console | None:
     return console if isinstance(console, Console) else None
 
 
-def threads_table(
-    rows: Sequence[ThreadSummary], *, width: int = 100, numbered: bool = False
-) -> Table:
-    """Threads, newest first: id, status, updated, assistant, first pending question.
+#: The narrowest question column a thread table is drawn with (when a thread has one).
+QUESTION_ROOM = 20
 
-    The number and the id are never cut; the question takes what `width` leaves, then the
-    assistant and the time give way on a narrow terminal.
+#: The columns a thread table gives way with on a narrow terminal, in this order: each is
+#: first shortened, then dropped when it would be narrower than `NARROWEST_COLUMN`. When the
+#: number, id and status still leave no room for the question, threads are listed as lines.
+GIVE_WAY = ("assistant", "updated")
+NARROWEST_COLUMN = 6
+
+
+def _thread_cells(row: ThreadSummary) -> dict[str, Text]:
+    return {
+        "thread": _cell(row.thread_id),
+        "status": _cell(row.status, _STATUS_STYLES.get(row.status, "")),
+        "updated": _cell(short_time(row.updated_at)[5:16]),
+        "assistant": _cell(shorten(row.assistant or "-", 16)),
+    }
+
+
+def thread_columns(
+    rows: Sequence[ThreadSummary], width: int, numbered: bool = False
+) -> dict[str, int] | None:
+    """The columns of a threads table `width` wide and their widths (the question takes the
+    rest), or None when the threads must be listed as lines (`print_thread_lines`).
+
+    The number, the id and the status are never cut or dropped; see `GIVE_WAY`.
     """
-    lines = []
-    for number, row in enumerate(rows, start=1):
-        cells = [
-            _cell(row.thread_id),
-            _cell(row.status, _STATUS_STYLES.get(row.status, "")),
-            _cell(short_time(row.updated_at)[5:16]),
-            _cell(shorten(row.assistant or "-", 16)),
-        ]
-        if numbered:
-            cells.insert(0, Text(str(number), style="bold"))
-        lines.append((cells, row.question))
     headers = (["#"] if numbered else []) + ["thread", "status", "updated", "assistant"]
-    widths = [len(header) for header in headers]
-    for cells, _ in lines:
-        widths = [max(w, cell.cell_len) for w, cell in zip(widths, cells, strict=True)]
-    gaps = 3 * len(headers)  # padding and an (invisible) separator per column
-    for shrinkable in (len(headers) - 1, len(headers) - 2):  # assistant, then updated
-        spare = width - sum(widths) - gaps - 12
-        if spare < 0:
-            widths[shrinkable] = max(1, widths[shrinkable] + spare)
-    room = max(1, width - sum(widths) - gaps)
+    widths = {header: len(header) for header in headers}
+    for number, row in enumerate(rows, start=1):
+        cells = _thread_cells(row)
+        cells["#"] = Text(str(number))
+        for header in headers:
+            widths[header] = max(widths[header], cells[header].cell_len)
+    room = QUESTION_ROOM if any(row.question for row in rows) else 0
+
+    def spare() -> int:  # padding and an (invisible) separator: 3 per column
+        return width - sum(widths.values()) - 3 * len(widths) - room
+
+    for header in GIVE_WAY:
+        if spare() >= 0:
+            break
+        shortened = widths[header] + spare()
+        if shortened >= NARROWEST_COLUMN:
+            widths[header] = shortened
+        else:
+            del widths[header]
+    return widths if spare() >= 0 else None
+
+
+def threads_table(
+    rows: Sequence[ThreadSummary], widths: Mapping[str, int], *, width: int = 100
+) -> Table:
+    """Threads, newest first, in the columns `thread_columns` chose, then the first pending
+    question in what `width` leaves."""
+    room = max(1, width - sum(widths.values()) - 3 * len(widths))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for header, column_width in zip(headers, widths, strict=True):
+    for header, column_width in widths.items():
         table.add_column(
             header,
             no_wrap=True,
@@ -81,21 +109,59 @@ def threads_table(
             justify="right" if header == "#" else "left",
         )
     table.add_column("question", no_wrap=True, overflow="ellipsis")
-    for cells, question in lines:
-        table.add_row(*cells, _cell(shorten(question, room), "bold"))
+    for number, row in enumerate(rows, start=1):
+        cells = _thread_cells(row)
+        cells["#"] = Text(str(number), style="bold")
+        question = _cell(shorten(row.question, room), "bold")
+        table.add_row(*(cells[header] for header in widths), question)
     return table
+
+
+def print_thread_lines(
+    console: Console, rows: Sequence[ThreadSummary], *, numbered: bool = False
+) -> None:
+    """Threads as blocks of `key: value` lines, for a terminal too narrow for the table.
+
+    The id has a line of its own and is printed whole (the terminal wraps it if it must; we
+    never cut or fold it), so it can be copied; the question is wrapped, not cut.
+    """
+    for number, row in enumerate(rows, start=1):
+        if number > 1:
+            console.print()
+        mark = f"{number}. " if numbered else ""
+        head = Text(mark, style="bold")
+        if numbered and len(mark) + cell_len(safe_text(row.thread_id)) > console.width:
+            console.print(head)
+            head = Text()
+        head.append(safe_text(row.thread_id), style="bold")
+        console.print(head, soft_wrap=True)
+        details = Table.grid(padding=(0, 1))
+        details.add_column(no_wrap=True, style="dim")
+        details.add_column(overflow="fold")
+        details.add_row("  status:", _cell(row.status, _STATUS_STYLES.get(row.status, "")))
+        details.add_row("  updated:", _cell(short_time(row.updated_at)))
+        details.add_row("  assistant:", _cell(row.assistant or "-"))
+        if row.question:
+            details.add_row("  question:", _cell(row.question, "bold"))
+        console.print(details)
 
 
 def print_threads(
     console: Console, rows: Sequence[ThreadSummary], *, numbered: bool = False
 ) -> None:
-    """Print the threads table: fitted to a terminal, whole (nothing cut) in a pipe."""
+    """Print the threads: a table fitted to a terminal (or lines when it is too narrow for
+    one), a whole table (nothing cut) in a pipe."""
     if console.is_terminal or console.file.isatty():  # NO_COLOR on a terminal still has a width
-        console.print(threads_table(rows, width=console.width, numbered=numbered))
+        widths = thread_columns(rows, console.width, numbered)
+        if widths is None:
+            print_thread_lines(console, rows, numbered=numbered)
+        else:
+            console.print(threads_table(rows, widths, width=console.width))
         return
     saved, console.width = console.width, 100_000
     try:
-        console.print(threads_table(rows, width=console.width, numbered=numbered))
+        widths = thread_columns(rows, console.width, numbered) or {}
+        console.print(threads_table(rows, widths, width=console.width))
     finally:
         console.width = saved
 
