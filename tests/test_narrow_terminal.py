@@ -231,3 +231,35 @@ def test_threads_table_gives_way_column_by_column(
     line = next(row for row in rows if row.startswith(waiting))
     assert line.split()[1] == "interrupted"
     assert "What is your name?" in line
+
+
+def test_inbox_on_a_narrow_terminal_numbers_whole_ids_and_answers(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str]
+) -> None:
+    """At 40 columns the inbox lists `N. ID` lines with the question under them; the id as
+    shown picks the thread, and the answer reaches it."""
+    waiting = create_thread(http)
+    stream_run(http, waiting, "ask", input=user_input("greet me, please"))
+    with narrow_hil(["inbox", "-a", "ask", "--url", server_url], hil_env, 40) as term:
+        term.child.expect(waiting)
+        term.child.expect("inbox>")
+        rows = term.screen(rows=600)
+        numbered = [row for row in rows if row.endswith(f". {waiting}")]
+        assert numbered and numbered[0].split(". ")[0].isdigit(), term.shown(rows=600)
+        at = rows.index(numbered[0])
+        assert rows[at + 2].startswith("  updated:"), term.shown(rows=600)
+        assert rows[at + 1 : at + 4] == [
+            "  status:    interrupted",
+            rows[at + 2],
+            "  assistant: ask",
+        ], term.shown(rows=600)
+        assert rows[at + 4].startswith("  question:  What is your name?"), term.shown(rows=600)
+        term.child.sendline(numbered[0].split(". ")[1])  # the id, copied from the screen
+        term.child.expect("What is your name\\?")
+        term.child.expect("answer>")
+        term.child.sendline("Ada")
+        term.child.expect("Hello, Ada! Nice to meet you.")
+        term.child.expect("inbox>|Nothing waits for input")
+        term.child.sendline("q")
+        term.child.expect(pexpect.EOF)
+    assert term.child.exitstatus == 0
