@@ -263,3 +263,38 @@ def test_inbox_on_a_narrow_terminal_numbers_whole_ids_and_answers(
         term.child.sendline("q")
         term.child.expect(pexpect.EOF)
     assert term.child.exitstatus == 0
+
+
+def test_config_show_at_40_columns_wraps_values_instead_of_cutting_them(
+    hil_env: dict[str, str],
+) -> None:
+    """`hil config show`: a URL wider than its column is folded onto the next rows, whole."""
+    url = "http://127.0.0.1:8123/a/long/path/to/the/server"
+    with narrow_hil(["config", "show", "--url", url], hil_env, 40) as term:
+        term.child.expect(pexpect.EOF)
+    assert term.child.exitstatus == 0, term.output.getvalue()
+    rows = term.screen(rows=100)
+    assert not any("…" in row for row in rows), term.shown(rows=100)
+    at = next(index for index, row in enumerate(rows) if row.startswith("url "))
+    pieces = [rows[at].split()[1]]
+    for row in rows[at + 1 :]:
+        if not row.startswith(" "):
+            break
+        pieces.append(row.split()[0])
+    assert "".join(pieces) == url, term.shown(rows=100)
+
+
+def test_doctor_at_40_columns_keeps_the_assistant_id_whole(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str]
+) -> None:
+    """`hil doctor`: the assistant's id, wider than the detail column, is folded, not cut."""
+    found = http.post("/assistants/search", json={"graph_id": "agent", "limit": 100}).json()
+    ids = {str(item["assistant_id"]) for item in found}
+    with narrow_hil(["doctor", "--url", server_url, "-a", "agent"], hil_env, 40) as term:
+        term.child.expect(pexpect.EOF)
+    rows = term.screen(rows=100)
+    assert not any("…" in row for row in rows), term.shown(rows=100)
+    at = next(index for index, row in enumerate(rows) if row.startswith("✓ assistant"))
+    block = [rows[at]] + [row for row in rows[at + 1 :][:4] if row.startswith(" ")]
+    joined = "".join(row[len("✓ assistant ") :].strip() for row in block)
+    assert any(assistant_id in joined for assistant_id in ids), term.shown(rows=100)

@@ -233,7 +233,7 @@ def settings_table(rows: Sequence[tuple[str, str, str]]) -> Table:
     """`hil config show`: setting, value, where it came from."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("setting", style="bold", no_wrap=True)
-    table.add_column("value")
+    table.add_column("value", overflow="fold")  # a URL or a path is wrapped, not cut
     table.add_column("from", style="dim")
     for name, value, source in rows:
         table.add_row(_cell(name), _cell(value), _cell(source))
@@ -250,7 +250,7 @@ def check_line(
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True, min_width=11)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # an id wider than the column is wrapped, not cut
     if note:
         mark = Text("!", style="bold yellow")
     else:
