@@ -8,6 +8,7 @@ reads what a person would see through pyte (a terminal emulator).
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,10 +47,17 @@ class NarrowTerminal:
 
 
 @contextmanager
-def narrow_hil(args: list[str], env: dict[str, str], columns: int) -> Iterator[NarrowTerminal]:
-    """`python -m hilcli ARGS` in a pty `columns` wide and 24 rows high, closed on leaving."""
+def narrow_hil(
+    args: list[str], env: dict[str, str], columns: int, *, cpr: bool = False
+) -> Iterator[NarrowTerminal]:
+    """`python -m hilcli ARGS` in a pty `columns` wide and 24 rows high, closed on leaving.
+
+    With `cpr`, prompt-toolkit asks for the cursor position as on a real terminal (the
+    reader must answer, see `AnsweringScreen`)."""
     env = pty_env(env)
     env.update({"COLUMNS": str(columns), "LINES": str(ROWS)})
+    if cpr:
+        del env["PROMPT_TOOLKIT_NO_CPR"]
     child = pexpect.spawn(
         sys.executable,
         ["-m", "hilcli", *args],
@@ -298,3 +306,41 @@ def test_doctor_at_40_columns_keeps_the_assistant_id_whole(
     block = [rows[at]] + [row for row in rows[at + 1 :][:4] if row.startswith(" ")]
     joined = "".join(row[len("✓ assistant ") :].strip() for row in block)
     assert any(assistant_id in joined for assistant_id in ids), term.shown(rows=100)
+
+
+class AnsweringScreen:
+    """A pty's output fed to a pyte screen as it is read; the screen answers cursor-position
+    requests through the pty, so prompt-toolkit knows its height and draws its toolbar."""
+
+    def __init__(self, child: pexpect.spawn, columns: int) -> None:
+        self.screen = pyte.Screen(columns, ROWS)
+        self.stream = pyte.Stream(self.screen)
+        self.screen.write_process_input = child.send  # type: ignore[method-assign]
+
+    def write(self, data: str) -> None:
+        self.stream.feed(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+
+def test_toolbar_wraps_between_its_parts_and_keeps_the_thread_id_whole(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """With cursor-position reports answered (a real terminal), the chat's toolbar at 40
+    columns is drawn on several rows, the thread id whole on one of them."""
+    args = ["chat", "-a", "approval", "--url", server_url]
+    with narrow_hil(args, hil_env, 40, cpr=True) as term:
+        screen = AnsweringScreen(term.child, 40)
+        term.child.logfile_read = screen
+        term.child.expect("you>")
+        term.child.expect("idle")
+        rows = [row.rstrip() for row in screen.screen.display]
+        shown = "\n".join(rows)
+        banner = re.search(r"thread\s+(\S+) ·", " ".join(rows))
+        assert banner, shown
+        assert rows_with(rows, " http://127.0.0.1:", " assistant approval", " thread"), shown
+        assert f" {banner.group(1)}" in rows, shown  # the toolbar's row: the id alone, whole
+        term.child.sendline("/quit")
+        term.child.expect(pexpect.EOF)
+    assert term.child.exitstatus == 0
