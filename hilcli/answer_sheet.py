@@ -30,6 +30,7 @@ from hilcli.interrupts import (
     review_answer,
     review_value_problem,
 )
+from hilcli.options import JsonAnswer, PreparedAnswer
 
 _INBOX_NAMES = {"approve": "accept", "reject": "ignore", "respond": "respond", "edit": "edit"}
 
@@ -67,11 +68,14 @@ def _decision_for(
 
 
 class AnswerSheet:
-    """The answers prepared for a run: rules first, then the `--answer` texts in order."""
+    """The answers prepared for a run: rules first, then the `--answer` texts (and
+    `--answer-json` values) in order."""
 
-    def __init__(self, rules: Iterable[AnswerRule] = (), texts: Iterable[str] = ()) -> None:
+    def __init__(
+        self, rules: Iterable[AnswerRule] = (), texts: Iterable[PreparedAnswer] = ()
+    ) -> None:
         self.rules = list(rules)
-        self.texts: deque[str] = deque(texts)
+        self.texts: deque[PreparedAnswer] = deque(texts)
         self._given = 0
 
     def __bool__(self) -> bool:
@@ -89,8 +93,27 @@ class AnswerSheet:
             return self._from_rule(rule, question)
         if self.texts:
             self._given += 1
-            return self._from_text(self.texts.popleft(), question)
+            given = self.texts.popleft()
+            if isinstance(given, JsonAnswer):
+                return self._from_json(given, question)
+            return self._from_text(given, question)
         return None
+
+    def _from_json(self, given: JsonAnswer, question: Question) -> AutoAnswer:
+        """An `--answer-json` value, sent as it is (a form's missing fields take defaults).
+
+        Raises `ConfigError` when it cannot answer the question: nothing is sent.
+        """
+        source = f"--answer-json #{self._given}"
+        value = given.value
+        if isinstance(question, FormQuestion):
+            value = form_answer_from_json(question, value)
+        problem = answer_problem(question.interrupt, value)
+        if problem is not None:
+            raise ConfigError(
+                f"{source} ({given.text}) does not fit the question: {problem} Nothing was sent."
+            )
+        return AutoAnswer(value, _shown(value), source)
 
     def _from_rule(self, rule: AnswerRule, question: Question) -> AutoAnswer | None:
         if isinstance(question, ReviewRequest) and rule.answer.kind == "decision":

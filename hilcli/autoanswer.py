@@ -8,6 +8,7 @@ one, `NoPreparedAnswer` stops the command (exit 3): there is never a silent defa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from hilcli.events import PendingInterrupt, StreamEvent
 
 if TYPE_CHECKING:
     from hilcli.frontend import Frontend
+    from hilcli.options import PreparedAnswer
     from hilcli.prompts.reader import LineReader
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome
@@ -92,9 +94,10 @@ class RuleAnsweringTerminal:
 
 
 def answering_terminal(
-    inner: Frontend, answers_file: str | None, texts: list[str] | None
+    inner: Frontend, answers_file: str | None, texts: Sequence[PreparedAnswer] | None
 ) -> Frontend | RuleAnsweringTerminal:
-    """`inner` wrapped with the rules of `answers_file` and the `--answer` texts, if any."""
+    """`inner` wrapped with the rules of `answers_file` and the `--answer` texts (and
+    `--answer-json` values), if any."""
     rules = load_rules(Path(answers_file)) if answers_file else []
     sheet = AnswerSheet(rules, texts or ())
     return RuleAnsweringTerminal(inner, sheet) if sheet else inner

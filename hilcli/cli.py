@@ -12,9 +12,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
-from hilcli.errors import ExitStatus, HilError
-from hilcli.options import CommonOptions, OnCtrlC
+from hilcli.errors import ExitStatus, HilError, UsageError
+from hilcli.options import CommonOptions, JsonAnswer, OnCtrlC, PreparedAnswer
 
 app = typer.Typer(
     name="hil",
@@ -74,15 +75,76 @@ Answer = Annotated[
     ),
 ]
 
+AnswerJson = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--answer-json",
+        metavar="JSON",
+        help="Answer the next pending interrupt with this JSON value (repeatable; in order "
+        "with --answer).",
+    ),
+]
+
+#: `ctx.meta` key: which of `--answer` / `--answer-json` came first, second, ...
+_ANSWER_ORDER = "hil.answer_order"
+
+
+class AnswersInOrder(TyperCommand):
+    """A command that remembers the order of its `--answer` and `--answer-json` values.
+
+    Click hands each option its own list; the order across the two is only seen while
+    parsing, so it is kept in `ctx.meta` for `_options`.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        except Exception:  # a usage error: the real parse below reports it
+            order = []
+        ctx.meta[_ANSWER_ORDER] = [
+            param.name for param in order if param.name in ("answer", "answer_json")
+        ]
+        return super().parse_args(ctx, args)
+
+
+def _prepared(texts: list[str], jsons: list[str], ctx: Any) -> list[PreparedAnswer]:
+    """`--answer` texts and parsed `--answer-json` values, in the order they were typed."""
+    import json
+
+    meta = getattr(ctx, "meta", None) or {}
+    order = meta.get(_ANSWER_ORDER) or ["answer"] * len(texts) + ["answer_json"] * len(jsons)
+    text_iter, json_iter = iter(texts), iter(jsons)
+    prepared: list[PreparedAnswer] = []
+    for number, name in enumerate(order, start=1):
+        if name == "answer":
+            prepared.append(next(text_iter))
+            continue
+        raw = next(json_iter)
+        try:
+            prepared.append(JsonAnswer(raw, json.loads(raw)))
+        except ValueError as exc:
+            raise UsageError(
+                f"--answer-json {raw!r} (answer #{number}) is not valid JSON: {exc}.",
+                hint='Quote it for the shell: --answer-json \'{"type": "accept"}\'; '
+                "a plain text goes with --answer.",
+            ) from None
+    return prepared
+
 
 def _options(values: dict[str, Any]) -> CommonOptions:
     """The shared options among a command's parameters (`locals()`), unset ones left out."""
     known = {item.name for item in fields(CommonOptions)}
     given = {key: value for key, value in values.items() if key in known and value is not None}
+    if "answer" in values or "answer_json" in values:
+        texts, jsons = values.get("answer") or [], values.get("answer_json") or []
+        prepared = _prepared(texts, jsons, values.get("ctx"))
+        given.pop("answer", None)
+        if prepared:
+            given["answer"] = prepared
     return CommonOptions(**given)
 
 
-@app.command()
+@app.command(cls=AnswersInOrder)
 def chat(
     url: Url = None,
     assistant: Assistant = None,
@@ -96,6 +158,8 @@ def chat(
     on_ctrl_c: CtrlC = OnCtrlC.cancel,
     answers: Answers = None,
     answer: Answer = None,
+    answer_json: AnswerJson = None,
+    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Chat with an agent; answer its questions as they come."""
@@ -105,7 +169,7 @@ def chat(
     chat_command(opts, thread)
 
 
-@app.command()
+@app.command(cls=AnswersInOrder)
 def run(
     message: Annotated[
         str | None, typer.Argument(metavar="MESSAGE", help="The message to send.")
@@ -127,6 +191,8 @@ def run(
     on_ctrl_c: CtrlC = OnCtrlC.cancel,
     answers: Answers = None,
     answer: Answer = None,
+    answer_json: AnswerJson = None,
+    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Start a run, stream it to the end, and exit (3 when it waits for input)."""
@@ -136,7 +202,7 @@ def run(
     raise typer.Exit(run_command(opts, message, input_json, thread))
 
 
-@app.command()
+@app.command(cls=AnswersInOrder)
 def resume(
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread waiting for input.")],
     value: Annotated[
@@ -168,6 +234,8 @@ def resume(
     on_ctrl_c: CtrlC = OnCtrlC.cancel,
     answers: Answers = None,
     answer: Answer = None,
+    answer_json: AnswerJson = None,
+    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Answer a thread's pending interrupt and stream the resumed run to its end."""
@@ -180,7 +248,7 @@ def resume(
     raise typer.Exit(resume_command(opts, thread, typed, interrupt_id))
 
 
-@app.command()
+@app.command(cls=AnswersInOrder)
 def attach(
     thread: Annotated[
         str, typer.Argument(metavar="THREAD", help="The thread whose running run to join.")
@@ -196,6 +264,8 @@ def attach(
     on_ctrl_c: CtrlC = OnCtrlC.cancel,
     answers: Answers = None,
     answer: Answer = None,
+    answer_json: AnswerJson = None,
+    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Join the run running on a thread (or say there is none), then chat on it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class OnCtrlC(StrEnum):
@@ -11,6 +12,18 @@ class OnCtrlC(StrEnum):
 
     cancel = "cancel"
     detach = "detach"
+
+
+@dataclass(frozen=True)
+class JsonAnswer:
+    """An `--answer-json` value: the JSON as typed (to show) and the value it parses to."""
+
+    text: str
+    value: Any
+
+
+#: One prepared answer from the command line: an `--answer` text or an `--answer-json` value.
+PreparedAnswer = str | JsonAnswer
 
 
 @dataclass
@@ -29,4 +42,5 @@ class CommonOptions:
     debug: bool = False
     json_output: bool = False
     answers: str | None = None
-    answer: list[str] | None = None
+    answer: list[PreparedAnswer] | None = None
+    """`--answer` texts and `--answer-json` values, in the order given."""

@@ -94,3 +94,39 @@ def test_piped_json_answer_and_the_run_hint(server_url: str, hil_env: dict[str, 
     assert piped.returncode == 0, piped.stderr
     assert "'True' is not a valid age" in piped.stdout
     assert "You are 30 years old." in piped.stdout
+
+
+def test_answer_json_on_the_command_line_in_order_with_answer(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """`--answer-json` sends JSON, interleaved with `--answer` texts in the order typed."""
+    ran = run_hil(
+        hil_env,
+        "run",
+        "hi",
+        "--url",
+        server_url,
+        "-a",
+        "ask_age",
+        "--answer-json",
+        "true",
+        "--answer",
+        "42",
+        "--answer-json",
+        "30",
+    )
+    assert ran.returncode == 0, ran.stderr
+    out = ran.stdout
+    assert "You are 30 years old." in out
+    assert out.index("'True' is not a valid age") < out.index("'42' is not a valid age")
+
+
+def test_answer_json_that_is_not_json_is_a_usage_error(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    ran = run_hil(
+        hil_env, "run", "hi", "--url", server_url, "-a", "ask_age", "--answer-json", "{age"
+    )
+    assert ran.returncode == 2
+    assert "--answer-json '{age' (answer #1) is not valid JSON" in ran.stderr
+    assert "Traceback" not in ran.stderr
