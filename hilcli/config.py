@@ -241,7 +241,6 @@ def resolve(
         return default
 
     settings.url = pick("url", url, ("HIL_URL",), DEFAULT_URL)
-    _check_url(settings)
     settings.assistant = pick("assistant", assistant, ("HIL_ASSISTANT",), DEFAULT_ASSISTANT)
     settings.api_key = pick("api_key", api_key, API_KEY_ENV, None) or None
     settings.bell = bool(pick("bell", None, (), True))
@@ -258,6 +257,7 @@ def resolve(
         settings.sources["stream_mode"] = f"{where} + flag" if modes != stream_modes else "flag"
     settings.stream_modes = modes
     _check_sendable(settings)
+    _check_url(settings)
     return settings
 
 
