@@ -11,6 +11,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.render.sanitize import safe_text
 
 if TYPE_CHECKING:
     from hilcli.prompts.reader import LineReader
@@ -61,8 +62,8 @@ class Frontend:
         self._text_like_json = None
         shown = text if len(text) <= 60 else text[:59] + "…"
         self.display.notice(
-            f"{what} your answer {json.dumps(shown, ensure_ascii=False)} (sent as text). "
-            f"To send it as JSON, type: /json {shown}"
+            f'{what} your answer "{safe_text(shown)}" (sent as text). '
+            f"To send it as JSON, type: /json {safe_text(shown)}"
         )
 
     def _remember_text_answer(self, interrupt: PendingInterrupt, answer: Any) -> None:

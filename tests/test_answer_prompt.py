@@ -130,3 +130,24 @@ def test_answer_json_that_is_not_json_is_a_usage_error(
     assert ran.returncode == 2
     assert "--answer-json '{age' (answer #1) is not valid JSON" in ran.stderr
     assert "Traceback" not in ran.stderr
+
+
+def test_a_run_that_fails_after_a_json_looking_text_says_how_to_send_json(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """Text that parses as an object goes as text; the graph fails, and hil names /json."""
+    typed = '{"type": "accept"}'
+    failed = run_hil(
+        hil_env, "chat", "--url", server_url, "-a", "ask_object", input=f"hi\n{typed}\n"
+    )
+    assert failed.returncode == 0, failed.stderr
+    said = " ".join((failed.stdout + failed.stderr).split())
+    assert "TypeError" in said
+    assert f'The run failed after your answer "{typed}" (sent as text)' in said
+    assert f"To send it as JSON, type: /json {typed}" in said
+    sent = run_hil(
+        hil_env, "chat", "--url", server_url, "-a", "ask_object", input=f"hi\n/json {typed}\n"
+    )
+    assert sent.returncode == 0, sent.stderr
+    assert "Sent." in sent.stdout
+    assert "failed" not in sent.stdout + sent.stderr
