@@ -13,6 +13,7 @@ import json
 import httpx
 import pexpect
 
+from hilcli.client import REPLAY_GAP_NOTICE
 from tests.hilterm import quit_chat
 from tests.matrix.drive import (
     active_runs,
@@ -26,8 +27,12 @@ from tests.matrix.drive import (
     waiting_thread,
 )
 from tests.matrix.servers import MatrixServer
+from tests.proxy import FaultProxy
+from tests.support import run_hil
 
 WEATHER = "what is the weather?"
+NO_REPLAY = ("aegra", "legacy-0.2", "legacy-0.4")
+"""Servers whose join cannot return the events a dropped connection missed."""
 
 
 # -- the seed's flow -----------------------------------------------------------------------------
@@ -313,3 +318,34 @@ def test_doctor_passes_and_names_the_server(
     expected = f"{name} {info['version']}" if info.get("version") else name
     assert expected in done.stdout, explain(matrix_server, done)
     assert "Traceback" not in done.stderr
+
+
+def test_a_stream_cut_mid_run_is_rejoined_with_nothing_lost_or_repeated(
+    matrix_server: MatrixServer, hil_env: dict[str, str]
+) -> None:
+    """The connection of a 120-event run is cut mid-stream (a fault proxy in between): `hil`
+    rejoins the run and shows every event once and in order. A server that cannot replay what
+    was missed is said to be so, nothing is shown twice, and the final message still comes from
+    the thread's state: Aegra, and the older generations, which number no events (they predate
+    `stream_resumable`), so nothing can be asked for again."""
+    with FaultProxy(matrix_server.url, cuts=[4000]) as proxy:
+        done = run_hil(
+            hil_env,
+            *("run", "--input-json", '{"count": 120}', "-a", "many_events"),
+            *("--stream-mode", "custom", "--json", "--url", proxy.url),
+            timeout=120,
+        )
+    assert done.returncode == 0, explain(matrix_server, done)
+    assert proxy.cuts_made == 1, explain(matrix_server, done)
+    assert "reconnecting" in done.stderr, explain(matrix_server, done)
+    numbers = [
+        line["data"]["i"]
+        for line in json_lines(done.stdout)
+        if line["type"] == "custom" and isinstance(line.get("data"), dict)
+    ]
+    assert last_message(result_of(matrix_server, done)) == "Emitted 120 events."
+    if matrix_server.kind in NO_REPLAY:
+        assert REPLAY_GAP_NOTICE in done.stderr + done.stdout, explain(matrix_server, done)
+        assert numbers == sorted(set(numbers)), explain(matrix_server, done)
+    else:
+        assert numbers == list(range(120)), explain(matrix_server, done)
