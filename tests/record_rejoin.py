@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -141,11 +140,8 @@ def run_id_of(received: bytes, fallback: str | None) -> str:
 
 
 def wait_done(client: httpx.Client, thread_id: str, run_id: str) -> None:
-    for _ in range(200):
-        run = client.get(f"/threads/{thread_id}/runs/{run_id}").json()
-        if run.get("status") not in ("pending", "running"):
-            return
-        time.sleep(0.1)  # a recording script polling the server, not a test
+    """Return when the run has ended: a join of its stream lasts until then."""
+    join(client, thread_id, run_id, "-1")
 
 
 def _cut_and_rejoin(
@@ -160,7 +156,6 @@ def _cut_and_rejoin(
     response, run_id = start(client, thread, run_input)
     first = cut(response)
     run_id = run_id_of(first, run_id)
-    time.sleep(0.25)  # hil's first backoff before a rejoin
     sent = rejoin_from(events(first))
     rejoin = join(client, thread, run_id, sent)
     (OUT / f"{label}_{name}_first.sse").write_bytes(first)
@@ -182,7 +177,6 @@ def _attach(client: httpx.Client, label: str) -> dict[str, Any]:
     response, run_id = start(client, thread)
     first = read_until(response, DROP_AFTER)
     run_id = run_id_of(first, run_id)
-    time.sleep(0.25)
     attach = join(client, thread, run_id, "-1")
     (OUT / f"{label}_attach_first.sse").write_bytes(first)
     (OUT / f"{label}_attach_join.sse").write_bytes(attach)

@@ -10,27 +10,30 @@ library only: it runs under the test interpreter, whatever the server's venv hol
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import signal
 import subprocess
 import sys
 import threading
-import time
+
+GRACE = 10.0
+"""Seconds CMD has to stop after SIGTERM before the group is killed."""
 
 
-def _watch() -> None:
+def _watch(child: subprocess.Popen[bytes]) -> None:
     sys.stdin.buffer.read()  # returns at EOF: the process that started us is gone
     os.killpg(os.getpgrp(), signal.SIGTERM)
-    time.sleep(10)  # grace period before the hard kill, not synchronisation
-    os.killpg(os.getpgrp(), signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        child.wait(timeout=GRACE)
+    os.killpg(os.getpgrp(), signal.SIGKILL)  # whatever CMD left behind, and ourselves
 
 
 def main(argv: list[str]) -> int:
     user = None
     if argv[:1] == ["--user"]:
         user, argv = argv[1], argv[2:]
-    threading.Thread(target=_watch, name="matrix-watchdog", daemon=True).start()
     if user is None:
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
     else:
@@ -42,6 +45,7 @@ def main(argv: list[str]) -> int:
             group=account.pw_gid,
             extra_groups=[],
         )
+    threading.Thread(target=_watch, args=(child,), name="matrix-watchdog", daemon=True).start()
     # Signals sent to the group reach the child directly; we only pass on its status.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
