@@ -257,7 +257,6 @@ class RunStream:
         was missed, so events may be missing; show the final state from `/state`."""
         self._parser = EventParser()
         self._metadata_seen = False
-        self._ended = False
         self._response: httpx.Response | None = None
 
     def _note_location(self, response: httpx.Response) -> None:
@@ -289,7 +288,6 @@ class RunStream:
             name, event_id = sse.event, sse.id
             mode = name.partition("|")[0] if "|" in name else name
             if mode == "end":
-                self._ended = True
                 return
             new = connection.is_new(event_id, (name, data))
             if connection.gap and self.replay_gap is None:
