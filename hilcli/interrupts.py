@@ -493,7 +493,9 @@ def one_shot_answer(
                 f"one: {problem}. Nothing was sent.",
                 hint=f"Answer it with: hil resume {thread_id} {answer_flags(interrupt)}",
             )
-    problem = answer_problem(interrupt, value)
+    # The review check is done above (with its own message): only the schema is left.
+    schema = interrupt.response_schema
+    problem = None if schema is None else value_problem(schema, value)
     if problem is not None:
         raise UsageError(
             f"The answer does not fit the interrupt's schema: {problem.rstrip('.')}. "
