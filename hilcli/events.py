@@ -19,6 +19,7 @@ from typing import Any, Literal
 import orjson
 
 from hilcli.errors import ProtocolError
+from hilcli.server_kind import version_tuple
 
 INTERRUPT_KEY = "__interrupt__"
 
@@ -331,11 +332,9 @@ def _id_less_resume_by(state: Mapping[str, Any]) -> ResumeBy:
     """
     metadata = state.get("metadata")
     version = metadata.get("langgraph_version") if isinstance(metadata, Mapping) else None
-    if isinstance(version, str):
-        head = version.split(".")[:2]
-        if len(head) == 2 and all(part.isdigit() for part in head):
-            if (int(head[0]), int(head[1])) < (0, 4):
-                return "task"
+    found = version_tuple(version)
+    if found is not None and len(found) >= 2 and found[:2] < (0, 4):
+        return "task"
     return "ns_hash"
 
 
