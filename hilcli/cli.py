@@ -15,16 +15,49 @@ import typer
 from typer.core import TyperCommand
 
 from hilcli.errors import ExitStatus, HilError, UsageError
+from hilcli.help import EPILOG, HilGroup
 from hilcli.options import CommonOptions, JsonAnswer, OnCtrlC, PreparedAnswer
+
+#: `-h` is `--help` everywhere (subcommands inherit it from the top context).
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
     name="hil",
+    cls=HilGroup,
     help="A terminal client for human-in-the-loop LangGraph agents.",
+    epilog=EPILOG,
+    context_settings=HELP_OPTIONS,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    """`hil --version` / `-V`: the version, without loading anything else."""
+    if value:
+        from hilcli import __version__
+
+        sys.stdout.write(f"hil {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _top(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            is_eager=True,
+            callback=_print_version,
+            help="Print hil's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """A terminal client for human-in-the-loop LangGraph agents."""
+
 
 Url = Annotated[
     str | None, typer.Option("--url", metavar="URL", help="Agent Server URL [env HIL_URL].")
@@ -169,7 +202,9 @@ def chat(
     chat_command(opts, thread)
 
 
-@app.command(cls=AnswersInOrder)
+@app.command(
+    cls=AnswersInOrder, short_help="Run once, stream it to the end (exit 3: waits for input)."
+)
 def run(
     message: Annotated[
         str | None, typer.Argument(metavar="MESSAGE", help="The message to send.")
@@ -202,7 +237,7 @@ def run(
     raise typer.Exit(run_command(opts, message, input_json, thread))
 
 
-@app.command(cls=AnswersInOrder)
+@app.command(cls=AnswersInOrder, short_help="Answer a waiting thread and stream the resumed run.")
 def resume(
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread waiting for input.")],
     value: Annotated[
@@ -248,7 +283,7 @@ def resume(
     raise typer.Exit(resume_command(opts, thread, typed, interrupt_id))
 
 
-@app.command(cls=AnswersInOrder)
+@app.command(cls=AnswersInOrder, short_help="Join the run running on a thread, then chat on it.")
 def attach(
     thread: Annotated[
         str, typer.Argument(metavar="THREAD", help="The thread whose running run to join.")
@@ -275,7 +310,7 @@ def attach(
     attach_command(opts, thread)
 
 
-@app.command()
+@app.command(short_help="Chat with example graphs on a local server (no key needed).")
 def demo(
     debug: Debug = False,
     port: Annotated[
@@ -323,7 +358,7 @@ def threads(
     threads_command(opts, status.value if status else None, limit)
 
 
-@app.command()
+@app.command(short_help="A thread: status, latest messages, pending questions.")
 def show(
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread to show.")],
     json_output: JsonDocument = False,
@@ -341,7 +376,7 @@ def show(
     show_command(opts, thread)
 
 
-@app.command()
+@app.command(short_help="Every thread waiting for input: pick one, answer it.")
 def inbox(
     assistant: Assistant = None,
     json_output: Annotated[
@@ -363,7 +398,7 @@ def inbox(
     inbox_command(opts)
 
 
-@app.command()
+@app.command(short_help="Check the server, the credentials and the assistant.")
 def doctor(
     url: Url = None,
     assistant: Assistant = None,
@@ -382,6 +417,7 @@ def doctor(
 
 config_app = typer.Typer(
     name="config",
+    cls=HilGroup,
     help="The settings in effect and the config file.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -418,6 +454,31 @@ def config_path(
     config_path_command(_options(locals()))
 
 
+@config_app.command("init", short_help="Write a commented config file that explains every key.")
+def config_init(
+    path: Annotated[
+        str | None,
+        typer.Option(
+            "--path",
+            metavar="FILE",
+            help="Write this file (default: the config file hil reads, see 'hil config path').",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Write a commented config file that describes every key (never over a file without
+    --force)."""
+    import os
+    from pathlib import Path
+
+    from hilcli.config import config_path, write_template
+
+    target = Path(path).expanduser() if path else config_path(None, os.environ)
+    write_template(target, force=force)
+    sys.stdout.write(f"Wrote {target}\nEdit it, then 'hil config show' prints what it sets.\n")
+
+
 def _report(exc: HilError) -> None:
     from hilcli.render.sanitize import safe_text
 
@@ -440,17 +501,26 @@ def _traceback() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run `hil`; map every error to one or two lines and the contract's exit status."""
     try:  # recent typer vendors its own click (typer._click); older releases use click itself
-        from typer._click.exceptions import ClickException
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
         from typer.exceptions import Abort
     except ImportError:  # pragma: no cover
-        from click.exceptions import Abort, ClickException  # type: ignore[assignment]
+        from click.exceptions import (  # type: ignore[assignment]
+            Abort,
+            ClickException,
+            NoArgsIsHelpError,
+        )
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         code = app(args=args, prog_name="hil", standalone_mode=False)
-    except ClickException as exc:
+    except NoArgsIsHelpError as exc:  # `hil` or `hil config` alone: the help, exit 2
         exc.show()
+        sys.exit(ExitStatus.USAGE)
+    except ClickException as exc:
+        from hilcli.help import usage_error
+
+        _report(UsageError(*usage_error(exc)))
         sys.exit(ExitStatus.USAGE)
     except Abort:
         sys.exit(ExitStatus.CTRL_C)

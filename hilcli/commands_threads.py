@@ -142,7 +142,7 @@ def config_path_command(opts: CommonOptions) -> None:
     path = config_path(opts.config, os.environ)
     sys.stdout.write(f"{path}\n")
     if not path.exists():
-        sys.stderr.write("hil: (the file does not exist yet; see config.example.toml)\n")
+        sys.stderr.write("hil: (the file does not exist yet; 'hil config init' writes one)\n")
 
 
 def doctor_command(opts: CommonOptions) -> int:

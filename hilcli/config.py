@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hilcli.errors import ConfigError
+from hilcli.errors import ConfigError, HilError
 
 DEFAULT_URL = "http://127.0.0.1:2024"
 DEFAULT_ASSISTANT = "agent"
@@ -110,7 +110,81 @@ def _line_of(text: str, key: str, table: str | None) -> int | None:
 def _error(path: Path, text: str, key: str, table: str | None, problem: str) -> ConfigError:
     line = _line_of(text, key, table)
     where = f"{path}:{line}" if line else str(path)
-    return ConfigError(f"{where}: {problem}", hint="See config.example.toml for every key.")
+    return ConfigError(f"{where}: {problem}", hint=TEMPLATE_HINT)
+
+
+#: Where an error about the file points: an installed `hil` has no config.example.toml.
+TEMPLATE_HINT = "Every key is described in the file 'hil config init --path FILE' writes."
+
+#: What `hil config init` writes: every key, explained; the defaults active, the rest
+#: commented out. (config.example.toml in the repository shows a filled-in example.)
+CONFIG_TEMPLATE = f"""\
+# hil's configuration file, written by `hil config init`.
+#
+# hil reads the file named by --config PATH, else $HIL_CONFIG, else
+# $XDG_CONFIG_HOME/hil/config.toml (else ~/.config/hil/config.toml).
+# `hil config path` prints the one in use.
+#
+# Each setting comes from, highest first: the command-line flag, the environment variable,
+# the chosen profile below, the built-in default.  `hil config show` prints the effective
+# settings and where each came from (the API key redacted).
+#
+# An unknown key, a value of the wrong type or a TOML syntax error is reported with the
+# file, the line and the key, and the command exits with status 2.
+
+# The profile used when neither --profile/-p nor $HIL_PROFILE names one.
+# default_profile = "default"
+
+# One table per profile: [profiles.NAME].  Every key is optional.
+[profiles.default]
+# The Agent Server URL.  Flag --url, env HIL_URL.  Default: {DEFAULT_URL}
+url = "{DEFAULT_URL}"
+# The assistant id or graph name runs use.  Flag --assistant/-a, env HIL_ASSISTANT.
+# Default: "{DEFAULT_ASSISTANT}".
+assistant = "{DEFAULT_ASSISTANT}"
+# The API key, sent as the x-api-key header.  Flag --api-key; env {API_KEY_ENV[0]}, then
+# {", ".join(API_KEY_ENV[1:])}.  Default: none.
+#  hil never prints it (at most its last 4 characters) and warns when it
+# would be sent over plain http:// to another machine.  Prefer the environment for secrets.
+# api_key = "lsv2_..."
+# Stream modes to ask for on top of the ones hil always requests (updates, values,
+# messages-tuple).  Flag --stream-mode (repeatable, added to these).  One of:
+# {", ".join(STREAM_MODES)}.
+# stream_mode = ["custom"]
+# Ring the terminal bell when a question arrives after a run streamed for more than a
+# few seconds.  true or false.  Default: true.
+# bell = true
+
+# Extra HTTP headers sent with every request.  Flag --header/-H 'Name: value' (repeatable;
+# a flag wins over the same header here).  Values must be strings.
+# [profiles.default.headers]
+# X-Tenant-Id = "my-team"
+
+# Another profile, chosen with --profile prod (or HIL_PROFILE=prod, or default_profile):
+# [profiles.prod]
+# url = "https://my-deployment.example.com"
+# assistant = "support_agent"
+"""
+
+
+def write_template(path: Path, *, force: bool = False) -> None:
+    """`hil config init`: write `CONFIG_TEMPLATE` to `path`, never over a file unless `force`.
+
+    An existing file is refused (exit 2) so a configured profile is not lost by a retyped
+    command; a path that cannot be written is an error (exit 1) naming the reason.
+    """
+    if path.is_dir():
+        raise ConfigError(f"{path} is a directory; name the file, e.g. {path / 'config.toml'}")
+    if path.exists() and not force:
+        raise ConfigError(
+            f"{path} already exists; nothing was written.",
+            hint="Add --force to replace it, or --path FILE to write another file.",
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    except OSError as exc:
+        raise HilError(f"Cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def load_config(path: Path) -> dict[str, Any]:
@@ -129,9 +203,7 @@ def load_config(path: Path) -> dict[str, Any]:
         found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         where = f"{path}:{found.group(1)}" if found else str(path)
-        raise ConfigError(
-            f"{where}: TOML syntax error: {problem}", hint="See config.example.toml."
-        ) from exc
+        raise ConfigError(f"{where}: TOML syntax error: {problem}", hint=TEMPLATE_HINT) from exc
     for key, value in data.items():
         if key not in TOP_KEYS:
             raise _error(path, text, key, None, f"unknown key {key!r}")
