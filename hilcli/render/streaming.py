@@ -1,12 +1,22 @@
 """Streamed message text: live on a terminal, incremental plain text in a pipe.
 
-`LiveMessages` keeps only the block being written in a transient Rich `Live` region, and
-prints every finished Markdown block once, above it, where it stays. A refresh redraws the
-active block only (its last screenful at most), so a long answer costs time proportional to
-its length, not to its length squared.
+Several messages can stream at once (a fan-out with `Send` runs writers in parallel, and their
+tokens interleave on the stream). Whatever the output, a message is shown as one block: the
+oldest message still streaming is the *foreground* and is shown as it arrives; the others are
+held and shown whole when they end (or carried on as the foreground, from what they held,
+when the foreground ends). While more than one message streams, each block is labelled with
+its writer (node, and namespace inside a subgraph) through the `header` callback, so blocks
+of different messages never run together unlabelled.
 
-`PlainMessages` writes the text as it arrives: no colours, no cursor movement, nothing
-printed twice.
+`LiveMessages` prints every finished Markdown block of the foreground once, where it stays,
+and keeps only what is still being written in a transient Rich `Live` region: there, each
+streaming message has a section of its own (labelled when there are several), showing its
+last lines. A refresh redraws those tails only (a screenful at most), so a long answer
+costs time proportional to its length, not to its length squared.
+
+`PlainMessages` writes text as it arrives (no colours, no cursor movement, nothing printed
+twice); while several messages stream, the foreground is written a whole line at a time and
+the others whole, so a pipe never shows one token per line.
 
 Both take text that was already made safe with `safe_text`.
 """
@@ -15,7 +25,8 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from markdown_it import MarkdownIt
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -28,12 +39,31 @@ from hilcli.render.blocks import MarkdownBlocks
 
 #: Blocks longer than this are shown as wrapped text rather than parsed as Markdown.
 MARKDOWN_LIMIT = 20_000
-#: The live region shows at most this many trailing characters of the active block.
+#: The live region shows at most this many trailing characters of each streaming message.
 LIVE_TAIL = 4_000
 #: Redraws of the live region per second.
 REFRESH_PER_SECOND = 8
 #: In a pipe, buffered text is flushed at least this often (seconds).
 PLAIN_FLUSH_INTERVAL = 0.05
+
+Owner = tuple[str, tuple[str, ...]]
+"""Who writes a message: its node, and the namespace of the subgraph it runs in."""
+
+Header = Callable[[Owner, bool], None]
+"""Prints the label of `owner` before its text; `force` prints it even when the last label
+printed was the same (several messages stream at once)."""
+
+NO_OWNER: Owner = ("", ())
+
+
+def owner_label(owner: Owner) -> str:
+    """`outer › inner › node`: the namespace's node names (without task ids), then the node."""
+    node, ns = owner
+    return " › ".join([*(segment.split(":", 1)[0] for segment in ns), node])
+
+
+def _no_header(owner: Owner, force: bool) -> None:
+    """The default `Header`: no labels (a message layer used on its own)."""
 
 
 _PARSER = MarkdownIt().enable("strikethrough").enable("table")
@@ -75,8 +105,10 @@ def markdown_block(source: str) -> RenderableType:
 class MessageText(Protocol):
     """Where the text of streamed messages goes."""
 
-    def feed(self, key: str, text: str) -> None:
-        """Append streamed `text` to message `key`."""
+    header: Header
+
+    def feed(self, key: str, text: str, owner: Owner = NO_OWNER) -> None:
+        """Append streamed `text` to message `key`, written by `owner`."""
 
     def is_streaming(self, key: str) -> bool:
         """Whether message `key` started streaming and is not finished."""
@@ -101,39 +133,100 @@ def _missing_tail(streamed: int, final: str | None, seen: str) -> str:
     return final[streamed:]
 
 
-class _Stream:
-    """One message being streamed: its splitter and how many blocks it printed."""
+class _Open:
+    """What every streaming message has: its key, writer, start, and whether it ever streamed
+    alongside another message (then its blocks are labelled)."""
 
-    def __init__(self) -> None:
-        self.blocks = MarkdownBlocks()
-        self.printed = 0
+    def __init__(self, key: str, owner: Owner) -> None:
+        self.key = key
+        self.owner = owner
         self.head = ""
         """The first characters streamed, to check that a final text continues them."""
+        self.concurrent = False
+
+    def keep_head(self, text: str) -> None:
+        if len(self.head) < 64:
+            self.head += text[: 64 - len(self.head)]
+
+
+_O = TypeVar("_O", bound=_Open)
+
+
+def _open_stream(streams: dict[str, _O], stream: _O) -> bool:
+    """Add `stream` to `streams`; True when it is the foreground (no other was open)."""
+    if streams:
+        stream.concurrent = True
+        for other in streams.values():
+            other.concurrent = True
+    streams[stream.key] = stream
+    return len(streams) == 1
+
+
+class _Stream(_Open):
+    """One message being streamed on a terminal: its splitter, its blocks held back while it
+    is not the foreground, and how many blocks it printed."""
+
+    def __init__(self, key: str, owner: Owner) -> None:
+        super().__init__(key, owner)
+        self.blocks = MarkdownBlocks()
+        self.held: list[str] = []
+        self.printed = 0
+
+    def tail(self, limit: int) -> str:
+        """The last `limit` characters (about) of what it holds and is writing."""
+        parts = [self.blocks.active]
+        size = len(parts[0])
+        for block in reversed(self.held):
+            if size >= limit:
+                break
+            parts.append(block)
+            size += len(block) + 2
+        text = "\n\n".join(part for part in reversed(parts) if part.strip())
+        return text[-limit:] if len(text) > limit else text
 
 
 class _ActiveBlocks:
-    """The live renderable: the tail of each active block, at most a screenful."""
+    """The live renderable: a section per streaming message, the last lines of each, at most a
+    screenful in all; a label above each section when there are several."""
 
     def __init__(self, owner: LiveMessages) -> None:
         self.owner = owner
-        self._cache: tuple[str, int, int, list[list[Segment]]] | None = None
+        self._cache: tuple[object, int, int, list[list[Segment]]] | None = None
 
     def _lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
-        texts = [s.blocks.active for s in list(self.owner.streams.values())]
-        source = "\n\n".join(t for t in texts if t.strip())
+        streams = list(self.owner.streams.values())
+        several = len(streams) > 1
+        sections = tuple(
+            (
+                owner_label(stream.owner) if several else "",
+                stream.blocks.active if index == 0 else stream.tail(LIVE_TAIL),
+            )
+            for index, stream in enumerate(streams)
+        )
         height = max(1, (options.height or console.size.height) - 2)
         cache = self._cache
-        if cache is not None and cache[:3] == (source, options.max_width, height):
+        if cache is not None and cache[:3] == (sections, options.max_width, height):
             return cache[3]
+        room = max(2, height // max(1, len(sections)))
         lines: list[list[Segment]] = []
-        if source:
-            renderable: RenderableType
-            if len(source) > LIVE_TAIL:
-                renderable = Text(source[-LIVE_TAIL:])
-            else:
-                renderable = markdown(source)
-            lines = console.render_lines(renderable, options, pad=False)[-height:]
-        self._cache = (source, options.max_width, height, lines)
+        for label, source in sections:
+            if not source.strip() and not several:
+                continue
+            body: list[list[Segment]] = []
+            if source.strip():
+                renderable: RenderableType
+                if len(source) > LIVE_TAIL:
+                    renderable = Text(source[-LIVE_TAIL:])
+                else:
+                    renderable = markdown(source)
+                body = console.render_lines(renderable, options, pad=False)
+            if several:
+                heading = Text(f"── {label} …", style="dim")
+                lines.extend(console.render_lines(heading, options, pad=False))
+                body = body[-(room - 1) :] if room > 1 else []
+            lines.extend(body)
+        lines = lines[-height:]
+        self._cache = (sections, options.max_width, height, lines)
         return lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -145,28 +238,45 @@ class _ActiveBlocks:
 
 
 class LiveMessages:
-    """Streamed text on a terminal: finished blocks frozen, the active block live."""
+    """Streamed text on a terminal: finished blocks frozen, what is being written live."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, header: Header | None = None) -> None:
         self.console = console
+        self.header: Header = header or _no_header
         self.streams: dict[str, _Stream] = {}
         self._live: Live | None = None
         self._last_refresh = 0.0
+        self._last_writer: str | None = None
+        """The message whose block was printed last (None after other output)."""
+
+    def _foreground(self) -> _Stream | None:
+        """The oldest message still streaming: its blocks are printed as they finish."""
+        return next(iter(self.streams.values()), None)
 
     def _print_block(self, stream: _Stream, block: str) -> None:
-        if stream.printed:
+        if self._last_writer != stream.key:
+            self.header(stream.owner, stream.concurrent)
+            self._last_writer = stream.key
+        elif stream.printed:
             self.console.print()
         self.console.print(markdown_block(block))
         stream.printed += 1
 
-    def feed(self, key: str, text: str) -> None:
+    def feed(self, key: str, text: str, owner: Owner = NO_OWNER) -> None:
         stream = self.streams.get(key)
         if stream is None:
-            stream = self.streams[key] = _Stream()
-        if len(stream.head) < 64:
-            stream.head += text[: 64 - len(stream.head)]
-        for block in stream.blocks.feed(text):
-            self._print_block(stream, block)
+            stream = _Stream(key, owner)
+            if _open_stream(self.streams, stream) and self._last_writer != key:
+                self.header(owner, False)
+                self._last_writer = key
+        stream.keep_head(text)
+        done = stream.blocks.feed(text)
+        if done:
+            if stream is self._foreground():
+                for block in done:
+                    self._print_block(stream, block)
+            else:
+                stream.held.extend(done)
         if self._live is None:
             # No refresh thread: a second thread drawing the live region while this one prints
             # a block can interleave their writes and leave blank lines behind. The region is
@@ -193,14 +303,22 @@ class LiveMessages:
         stream = self.streams.get(key)
         if stream is None:
             return
+        was_foreground = stream is self._foreground()
         tail = _missing_tail(stream.blocks.fed, final, stream.head)
         blocks = stream.blocks.feed(tail) if tail else []
         last = stream.blocks.finish()
         del self.streams[key]
         if not self.streams:
             self._stop_live()
-        for block in [*blocks, last] if last else blocks:
+        rest = [*stream.held, *blocks, *([last] if last else [])]
+        stream.held = []
+        for block in rest:
             self._print_block(stream, block)
+        following = self._foreground()
+        if was_foreground and following is not None:  # it carries on from what it held
+            held, following.held = following.held, []
+            for block in held:
+                self._print_block(following, block)
 
     def _stop_live(self) -> None:
         if self._live is not None:
@@ -208,11 +326,14 @@ class LiveMessages:
             self._live = None
 
     def show(self, text: str) -> None:
-        stream = _Stream()
-        blocks = stream.blocks.feed(text)
-        last = stream.blocks.finish()
-        for block in [*blocks, last] if last else blocks:
-            self._print_block(stream, block)
+        blocks = MarkdownBlocks()
+        done = blocks.feed(text)
+        last = blocks.finish()
+        for index, block in enumerate([*done, last] if last else done):
+            if index:
+                self.console.print()
+            self.console.print(markdown_block(block))
+        self._last_writer = None
 
     def finish_all(self) -> None:
         for key in list(self.streams):
@@ -220,29 +341,34 @@ class LiveMessages:
         self._stop_live()
 
     def settle(self) -> None:
-        pass
+        self._last_writer = None
 
 
-class _Streamed:
-    """How much of a message was written, and its start (to tell what a final text adds)."""
+class _Streamed(_Open):
+    """One message streamed in plain text: how much arrived, the text it holds while it is not
+    the foreground, and the unfinished line held while several messages stream."""
 
-    __slots__ = ("count", "head")
-
-    def __init__(self) -> None:
+    def __init__(self, key: str, owner: Owner) -> None:
+        super().__init__(key, owner)
         self.count = 0
-        self.head = ""
+        self.parts: list[str] = []
+        self.partial = ""
 
 
 class PlainMessages:
     """Streamed text in a pipe: written as it arrives, each message ending with a newline."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, header: Header | None = None) -> None:
         self.console = console
+        self.header: Header = header or _no_header
         self._file = console.file
         """Where text goes, looked up once: Rich's `Console.file` is a property, and this
         writes once per token."""
-        self._current: str | None = None
-        self._streamed: dict[str, _Streamed] = {}
+        self.streams: dict[str, _Streamed] = {}
+        self._last_writer: str | None = None
+        self._queue: list[tuple[_Streamed, str]] = []
+        """Whole messages that ended while the foreground's line was open: written when the
+        line ends."""
         self._line_open = False
         self._last_flush = 0.0
         isatty = getattr(console.file, "isatty", None)
@@ -265,44 +391,106 @@ class PlainMessages:
             self._write("\n")
         self._file.flush()
 
-    def feed(self, key: str, text: str) -> None:
-        if key != self._current:
+    def _write_for(self, stream: _Streamed, text: str) -> None:
+        """Write `text` of `stream`, after its label when other output came in between."""
+        if not text:
+            return
+        if self._last_writer != stream.key:
             self._end_line()
-            self._current = key
-        streamed = self._streamed.get(key)
-        if streamed is None:
-            streamed = self._streamed[key] = _Streamed()
-        streamed.count += len(text)
-        if len(streamed.head) < 64:
-            streamed.head += text[: 64 - len(streamed.head)]
+            self.header(stream.owner, stream.concurrent)
+            self._last_writer = stream.key
         self._write(text)
 
+    def _foreground(self) -> _Streamed | None:
+        return next(iter(self.streams.values()), None)
+
+    def _emit(self, stream: _Streamed, text: str) -> None:
+        """Write the foreground's `text`: as it comes while it streams alone, else whole lines
+        (the line it had begun is finished first)."""
+        if not stream.concurrent:
+            self._write_for(stream, text)
+            return
+        data, stream.partial = stream.partial + text, ""
+        if self._last_writer == stream.key and self._line_open:
+            end = data.find("\n")
+            if end < 0:
+                self._write(data)
+                return
+            self._write(data[: end + 1])
+            data = data[end + 1 :]
+            self._flush_queue()
+        cut = data.rfind("\n")
+        if cut < 0:
+            stream.partial = data
+            return
+        self._write_for(stream, data[: cut + 1])
+        stream.partial = data[cut + 1 :]
+
+    def _print_whole(self, stream: _Streamed, text: str) -> None:
+        self._write_for(stream, text)
+        self._end_line()
+
+    def _flush_queue(self) -> None:
+        while self._queue:
+            stream, text = self._queue.pop(0)
+            self._print_whole(stream, text)
+
+    def feed(self, key: str, text: str, owner: Owner = NO_OWNER) -> None:
+        stream = self.streams.get(key)
+        if stream is None:
+            stream = _Streamed(key, owner)
+            if _open_stream(self.streams, stream) and self._last_writer != key:
+                self._end_line()
+                self.header(owner, False)
+                self._last_writer = key
+        stream.count += len(text)
+        stream.keep_head(text)
+        if stream is self._foreground():
+            self._emit(stream, text)
+        else:
+            stream.parts.append(text)
+
     def is_streaming(self, key: str) -> bool:
-        return key in self._streamed
+        return key in self.streams
 
     def finish(self, key: str, final: str | None = None) -> None:
-        if key not in self._streamed:
+        stream = self.streams.get(key)
+        if stream is None:
             return
-        streamed = self._streamed.pop(key)
-        tail = _missing_tail(streamed.count, final, streamed.head)
-        if tail:
-            if key != self._current:
-                self._end_line()
-            self._write(tail)
-        self._end_line()
-        self._current = None
+        foreground = self._foreground()
+        del self.streams[key]
+        tail = _missing_tail(stream.count, final, stream.head)
+        if stream is foreground:
+            rest, stream.partial = stream.partial + tail, ""
+            self._write_for(stream, rest)
+            self._end_line()
+            self._flush_queue()
+            following = self._foreground()
+            if following is not None:  # it carries on from what it held
+                held, following.parts = "".join(following.parts), []
+                self._emit(following, held)
+            return
+        whole = "".join(stream.parts) + tail
+        stream.parts = []
+        if not whole.strip():
+            return
+        if foreground is not None and self._last_writer == foreground.key and self._line_open:
+            self._queue.append((stream, whole))
+        else:
+            self._print_whole(stream, whole)
 
     def show(self, text: str) -> None:
-        self._end_line()
-        self._current = None
+        self.settle()
         self._write(text.strip("\n") + "\n")
         self._file.flush()
 
     def finish_all(self) -> None:
-        for key in list(self._streamed):
+        for key in list(self.streams):
             self.finish(key)
         self._end_line()
+        self._flush_queue()
 
     def settle(self) -> None:
         self._end_line()
-        self._current = None
+        self._flush_queue()
+        self._last_writer = None

@@ -18,7 +18,13 @@ from rich.text import Text
 
 from hilcli.events import INTERRUPT_KEY, StreamEvent
 from hilcli.render.sanitize import bounded_json, safe_text, shorten
-from hilcli.render.streaming import LiveMessages, MessageText, PlainMessages
+from hilcli.render.streaming import (
+    LiveMessages,
+    MessageText,
+    Owner,
+    PlainMessages,
+    owner_label,
+)
 
 #: Longest compact JSON shown for a state update, a custom event or tool arguments.
 JSON_LIMIT = 300
@@ -75,13 +81,22 @@ class TranscriptView:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.plain = not console.is_terminal
-        self.text: MessageText = PlainMessages(console) if self.plain else LiveMessages(console)
-        self._last_header: tuple[str, tuple[str, ...]] | None = None
+        kind = PlainMessages if self.plain else LiveMessages
+        self.text: MessageText = kind(console, self._label)
+        self._last_header: Owner | None = None
         self._text_shown: set[str] = set()
         self._calls_shown: set[str] = set()
         self._call_names: dict[str, str] = {}
         self._token_metadata: object = None
         self._token_node = "messages"
+        self._token_task = ""
+        #: The message each task (node run) streams now, by task: a model whose chunks carry
+        #: their own message id ends its message with a closing chunk under another id.
+        self._task_message: dict[str, str] = {}
+        #: What the run changed besides messages: the state keys its nodes updated.
+        self.changed_keys: dict[str, None] = {}
+        #: Whether the run showed a message (text, tool call or result) since `begin_run`.
+        self.showed_message = False
 
     # -- events ---------------------------------------------------------------------------
 
@@ -111,10 +126,25 @@ class TranscriptView:
         """Whether a message is being drawn live (other output must go through `console`)."""
         return isinstance(self.text, LiveMessages) and bool(self.text.streams)
 
+    def begin_run(self) -> None:
+        """A run starts: forget what the last one changed."""
+        self.changed_keys = {}
+        self.showed_message = False
+
+    def mark_shown(self, values: Any) -> None:
+        """The messages in the state `values` are on screen already (a thread just read):
+        a resumed run that repeats one in its updates does not print it again."""
+        messages = values.get("messages") if isinstance(values, Mapping) else None
+        for message in messages if isinstance(messages, list) else ():
+            if isinstance(message, Mapping) and isinstance(message.get("id"), str):
+                self._text_shown.add(message["id"])
+                self._calls_shown.add(message["id"])
+
     def finish(self) -> None:
         """The run's stream ended: complete any message still streaming."""
         self.text.finish_all()
         self._last_header = None
+        self._task_message.clear()
 
     def show_error(self, data: Any) -> None:
         """An `error` event: its type and message."""
@@ -130,12 +160,18 @@ class TranscriptView:
         self._print(text)
 
     def _header(self, node: str, ns: tuple[str, ...]) -> None:
-        key = (node, ns)
-        if key == self._last_header:
+        """`── node` above what a node shows, unless the last thing shown came from it."""
+        self.text.settle()
+        self._label((node, ns), False)
+
+    def _label(self, owner: Owner, force: bool) -> None:
+        """The `── node` line; `force`: even when the last label was the same (several
+        messages stream at once and each block says whose it is)."""
+        if owner == self._last_header and not force:
             return
-        self._last_header = key
-        label = " › ".join([*(segment.split(":", 1)[0] for segment in ns), node])
-        self._print(Text(f"── {safe_text(shorten(label, 100))}", style="dim"))
+        self._last_header = owner
+        label = owner_label(owner)
+        self._print_now(Text(f"── {safe_text(shorten(label, 100))}", style="dim"))
 
     def _show_update(self, node: str, update: Any, ns: tuple[str, ...]) -> None:
         if update is None:
@@ -146,6 +182,8 @@ class TranscriptView:
             return
         others = {}
         for key, value in update.items():
+            if key != "messages":
+                self.changed_keys[str(key)] = None
             if key == "messages":
                 messages = value if isinstance(value, list) else [value]
                 for message in messages:
@@ -170,12 +208,14 @@ class TranscriptView:
             return
         metadata = data[1] if len(data) > 1 else None
         if metadata is self._token_metadata:  # the tokens of a message share their metadata
-            node = self._token_node
+            node, task = self._token_node, self._token_task
         else:
             if type(metadata) is not dict and not isinstance(metadata, Mapping):
                 metadata = {}
             node = str(metadata.get("langgraph_node") or "messages")
-            self._token_metadata, self._token_node = metadata, node
+            # The task's own namespace (`node:task_id`) tells apart parallel runs of a node.
+            task = str(metadata.get("langgraph_checkpoint_ns") or node)
+            self._token_metadata, self._token_node, self._token_task = metadata, node, task
         if chunk.get("type") != "AIMessageChunk":
             self.show_message(chunk, node, event.ns)
             return
@@ -185,12 +225,19 @@ class TranscriptView:
             return
         content = chunk.get("content")
         text = content if type(content) is str else message_text(chunk)
+        task = "|".join((*event.ns, task)) if event.ns else task
         if text:
-            self._header(node, event.ns)
-            self.text.feed(key, safe_text(text))
-        if chunk.get("chunk_position") == "last" and self.text.is_streaming(key):
-            self.text.finish(key)
-            self._text_shown.add(key)
+            if self._task_message.get(task) != key:
+                self._task_message[task] = key
+            self.showed_message = True
+            self.text.feed(key, safe_text(text), (node, event.ns))
+        if chunk.get("chunk_position") == "last":
+            if not self.text.is_streaming(key):  # a closing chunk under another id
+                key = self._task_message.get(task, key)
+            if self.text.is_streaming(key):
+                self.text.finish(key)
+                self._text_shown.add(key)
+            self._task_message.pop(task, None)
 
     def show_message(
         self, message: Mapping[str, Any], node: str = "", ns: tuple[str, ...] = ()
@@ -202,6 +249,8 @@ class TranscriptView:
         if kind == "ai":
             self._show_ai(message, key, node, ns)
             return
+        if kind != "human":
+            self.showed_message = True
         if key is not None:
             if key in self._text_shown:
                 return
@@ -228,6 +277,7 @@ class TranscriptView:
                 self._text_shown.add(key)
             text = message_text(message).strip()
             if text:
+                self.showed_message = True
                 if node:
                     self._header(node, ns)
                 self.text.settle()
@@ -238,6 +288,7 @@ class TranscriptView:
             self._calls_shown.add(key)
         for call in message.get("tool_calls") or ():
             if isinstance(call, Mapping):
+                self.showed_message = True
                 if node:
                     self._header(node, ns)
                 self._print(self._tool_call(call))
@@ -281,6 +332,10 @@ class TranscriptView:
     def _print(self, renderable: RenderableType) -> None:
         """Print below everything shown so far; plain lines carry no trailing padding."""
         self.text.settle()
+        self._print_now(renderable)
+
+    def _print_now(self, renderable: RenderableType) -> None:
+        """Print without settling the streamed text (a label printed by the text itself)."""
         if not self.plain:
             self.console.print(renderable)
             return
