@@ -52,6 +52,7 @@ class Frontend:
         self.display.run_finished()
         if outcome.missed_events:
             self.display.final_state(outcome.values)
+        self.display.run_ended(outcome.status)
         if outcome.status == "error" and self._text_like_json is not None:
             self._hint_json("The run failed after", self._text_like_json[1])
         if outcome.status != "interrupted":

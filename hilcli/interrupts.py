@@ -476,6 +476,12 @@ def one_shot_answer(
                 "--approve/--reject need a review request; this interrupt is not one.",
                 hint="Answer it with --value TEXT or --value-json JSON.",
             )
+        problem = flag_problem(question, approve=approve, message=message)
+        if problem is not None:
+            raise UsageError(
+                f"{problem} Nothing was sent.",
+                hint=f"This request takes: {answer_flags(interrupt)}",
+            )
         decisions = approve_all(question) if approve else reject_all(question, message)
         value = review_answer(question, decisions)
     elif text is not None:
@@ -521,11 +527,68 @@ def interrupt_summary(interrupt: PendingInterrupt, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def common_decisions(request: ReviewRequest) -> set[str]:
+    """The decisions every reviewed call of `request` allows (what `--approve/--reject`,
+    which decide them all alike, can send)."""
+    if not request.reviews:
+        return set()
+    return set.intersection(*(set(review.decisions) for review in request.reviews))
+
+
+def review_flags(request: ReviewRequest) -> list[str]:
+    """The `hil resume` flags that answer `request`, only those it allows.
+
+    An Agent Inbox request has no reject: `--reject --message M` sends a `response` (when it
+    allows respond), `--reject` alone an `ignore`; `--approve` is `accept`. Decisions that
+    differ per call, edits and responses to the middleware go as `--value-json`.
+    """
+    allowed = common_decisions(request)
+    flags = []
+    if request.inbox:
+        if "accept" in allowed:
+            flags.append("--approve")
+        if "respond" in allowed:
+            flags.append("--reject --message M")
+        elif "ignore" in allowed:
+            flags.append("--reject")
+    else:
+        if "approve" in allowed:
+            flags.append("--approve")
+        if "reject" in allowed:
+            flags.append("--reject [--message M]")
+    flags.append("--value-json JSON")
+    return flags
+
+
+def flag_problem(request: ReviewRequest, *, approve: bool, message: str | None) -> str | None:
+    """Why `--approve` or `--reject [--message M]` cannot answer `request`, in the flags'
+    words (never naming a decision the person did not type), or None."""
+    allowed = common_decisions(request)
+    names = ", ".join(review.name for review in request.reviews)
+    if approve:
+        kind = "accept" if request.inbox else "approve"
+        if kind not in allowed:
+            return f"--approve cannot answer this request: {names} cannot be approved."
+        return None
+    if not request.inbox:
+        if "reject" not in allowed:
+            return f"--reject cannot answer this request: {names} cannot be rejected."
+        return None
+    if message is not None and "respond" not in allowed:
+        return f"--message cannot go with this request: {names} takes no reply."
+    if message is None and "ignore" not in allowed:
+        if "respond" in allowed:
+            return f"--reject needs --message M here: {names} takes a reply, not a dismissal."
+        return f"--reject cannot answer this request: {names} cannot be dismissed."
+    return None
+
+
 def answer_flags(interrupt: PendingInterrupt) -> str:
-    """The `hil resume` flags that answer `interrupt`, for the "answer with:" hint."""
+    """The `hil resume` flags that answer `interrupt`, for the "answer with:" hint: only the
+    ones it allows, alternatives separated by ` | `."""
     question = classify(interrupt)
     if isinstance(question, ReviewRequest):
-        return "--approve | --reject [--message M]"
+        return " | ".join(review_flags(question))
     if isinstance(question, TextQuestion) and interrupt.response_schema is None:
         return "--value TEXT | --value-json JSON"
     return "--value-json JSON"

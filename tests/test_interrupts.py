@@ -292,9 +292,11 @@ def test_one_shot_approve_and_reject_every_shape() -> None:
 def test_one_shot_refusals_send_nothing() -> None:
     with pytest.raises(UsageError, match="need a review request"):
         one_shot_answer(pending("ask")[0], approve=True)
-    # The single Agent Inbox request allows no `ignore`: a bare --reject cannot be sent.
-    with pytest.raises(UsageError, match="'ignore' is not allowed for run_command"):
+    # The single Agent Inbox request allows no `ignore`: a bare --reject cannot be sent, and
+    # the refusal speaks of the flags typed, not of a decision the person never typed.
+    with pytest.raises(UsageError, match="--reject needs --message M here") as refused:
         one_shot_answer(pending("inbox_single")[0], reject=True)
+    assert "ignore" not in refused.value.message
     form = pending("form")[0]
     with pytest.raises(UsageError, match="nights: 0 is less than the minimum of 1"):
         one_shot_answer(form, json_value={"name": "Ada", "nights": 0})
@@ -348,7 +350,10 @@ def test_answer_from_text_follows_a_scalar_response_schema() -> None:
 
 def test_answer_flags_for_the_resume_hint() -> None:
     assert answer_flags(pending("ask")[0]) == "--value TEXT | --value-json JSON"
-    assert answer_flags(pending("batched")[0]) == "--approve | --reject [--message M]"
-    assert answer_flags(pending("inbox_single")[0]) == "--approve | --reject [--message M]"
+    # Only the flags the request allows; edits and mixed decisions go as --value-json.
+    batched = "--approve | --reject [--message M] | --value-json JSON"
+    assert answer_flags(pending("batched")[0]) == batched
+    inbox_single = "--approve | --reject --message M | --value-json JSON"  # accept / respond
+    assert answer_flags(pending("inbox_single")[0]) == inbox_single
     assert answer_flags(pending("form")[0]) == "--value-json JSON"
     assert answer_flags(pending("json_question")[0]) == "--value-json JSON"

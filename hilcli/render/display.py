@@ -19,7 +19,7 @@ from rich.status import Status
 from rich.text import Text
 
 from hilcli.events import PendingInterrupt, StreamEvent
-from hilcli.render.sanitize import bounded_json, json_line, json_safe, safe_text
+from hilcli.render.sanitize import json_line, json_safe, safe_text
 from hilcli.render.transcript import TranscriptView
 
 #: `--json` writes token events (`messages`) through at least this often (seconds); others at once.
@@ -37,6 +37,9 @@ class Display(Protocol):
 
     def run_finished(self) -> None:
         """The stream closed."""
+
+    def run_ended(self, status: str) -> None:
+        """How the run ended (`done`, `interrupted`, `error`), once its state was read."""
 
     def final_state(self, values: Any) -> None:
         """The run's end read from `/state`, when its stream missed events (a join the
@@ -93,6 +96,7 @@ class RichDisplay:
         return not self.console.is_terminal
 
     def run_started(self) -> None:
+        self.transcript.begin_run()
         if not self.plain and self._status is None:
             self._status = self.console.status("waiting for the agent…", spinner="dots")
             self._status.start()
@@ -111,6 +115,17 @@ class RichDisplay:
     def run_finished(self) -> None:
         self._stop_spinner()
         self.transcript.finish()
+
+    def run_ended(self, status: str) -> None:
+        """A run that ended without showing a message says so, and what it changed (chat
+        would otherwise go back to `you>` without a word after the last answer)."""
+        if status != "done" or self.transcript.showed_message:
+            return
+        keys = list(self.transcript.changed_keys)
+        what = f"it changed {', '.join(keys)}" if keys else "the state did not change"
+        self.console.print(
+            Text(safe_text(f"✓ The run ended without a message; {what}."), style="green")
+        )
 
     def final_state(self, values: Any) -> None:
         messages = values.get("messages") if isinstance(values, Mapping) else None
@@ -132,10 +147,10 @@ class RichDisplay:
         console.print(Text(safe_text(message), style="dim"))
 
     def question(self, interrupt: PendingInterrupt, index: int, total: int) -> None:
-        from hilcli.render.questions import question_view
+        from hilcli.render.questions import print_view, question_view
 
         self._stop_spinner()
-        self.console.print(question_view(interrupt, index, total, plain=self.plain))
+        print_view(self.console, question_view(interrupt, index, total, plain=self.plain))
 
     def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
         status = result.get("status")
@@ -143,18 +158,15 @@ class RichDisplay:
         if status == "interrupted":
             interrupts = result.get("interrupts") or []
             if interrupts:
+                from hilcli.render.questions import interrupt_from_json, pending_view, print_view
+
                 self.console.print(
                     Text(f"⏸ waiting for input on thread {thread}", style="bold yellow")
                 )
-                for item in interrupts:
-                    line = Text(
-                        f"  {safe_text(str(item.get('key', item.get('id'))))}  ", style="dim"
-                    )
-                    value = item.get("value")
-                    line.append(
-                        safe_text(value if isinstance(value, str) else bounded_json(value, 200))
-                    )
-                    self.console.print(line)
+                # The cards chat shows, in full: someone answering from a script must see
+                # what they approve (`--json` keeps the raw value).
+                pending = [interrupt_from_json(item) for item in interrupts]
+                print_view(self.console, pending_view(pending, plain=self.plain))
             else:
                 self.console.print(
                     Text(
@@ -214,6 +226,9 @@ class JsonDisplay:
     def run_finished(self) -> None:
         self.out.flush()
 
+    def run_ended(self, status: str) -> None:
+        """Nothing: the `result` line says how the run ended."""
+
     def final_state(self, values: Any) -> None:
         """Nothing: the `result` line carries the final values."""
 
@@ -232,6 +247,9 @@ class JsonDisplay:
 
 class RawDisplay(RichDisplay):
     """Each event as the server sent it: its name, then its JSON data."""
+
+    def run_ended(self, status: str) -> None:
+        """Nothing: the events said it all."""
 
     def event(self, event: StreamEvent) -> None:
         raw = event.raw

@@ -6,10 +6,11 @@ Everything shown here came from the server, so it goes through `safe_text` into 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
@@ -26,17 +27,36 @@ from hilcli.interrupts import (
     classify,
 )
 from hilcli.render.sanitize import json_source, safe_text
+from hilcli.render.streaming import markdown_block
 
-#: Longest JSON source shown for a value before it is cut.
-JSON_SHOW_LIMIT = 20_000
+#: Longest JSON source shown for a value; beyond it the cut is said, with where to read it all.
+JSON_SHOW_LIMIT = 200_000
 
 
 def json_view(value: Any, *, plain: bool) -> RenderableType:
-    """A JSON value, pretty-printed (syntax-highlighted unless `plain`)."""
+    """A JSON value, pretty-printed (syntax-highlighted unless `plain`), long lines folded.
+
+    A value longer than `JSON_SHOW_LIMIT` is cut, and the cut is said (never silent)."""
     source = json_source(value, JSON_SHOW_LIMIT)
-    if plain:
-        return Text(source)
-    return Syntax(source, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+    cut = len(source) >= JSON_SHOW_LIMIT - 1 and source.endswith("…")
+    view: RenderableType = Text(source)
+    if not plain:
+        view = Syntax(source, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+    if not cut:
+        return view
+    note = Text(
+        f"(cut at {JSON_SHOW_LIMIT:,} characters; `hil show THREAD --json` prints it all)",
+        style="dim",
+    )
+    return Group(view, note)
+
+
+def description_view(text: str, *, plain: bool) -> RenderableType:
+    """A request's description, Markdown from the server: rendered on a terminal (as model
+    messages are), its source in plain output. Server text is data: it is made safe first
+    and never read as Rich markup."""
+    source = safe_text(text)
+    return Text(source) if plain else markdown_block(source)
 
 
 def question_label(interrupt: PendingInterrupt, index: int, total: int) -> Text:
@@ -79,7 +99,7 @@ def review_card(review: ToolCallReview, number: int, count: int, *, plain: bool)
     parts: list[RenderableType] = []
     description = _short_description(review)
     if description:
-        parts.append(Text(safe_text(description), style="italic"))
+        parts.append(description_view(description, plain=plain))
     parts.append(json_view(dict(review.args), plain=plain))
     parts.append(decisions_line(review))
     if plain:
@@ -140,3 +160,42 @@ def question_view(
         return _form_view(question, label, plain=plain)
     assert isinstance(question, JsonQuestion)
     return Group(label, json_view(question.value, plain=plain))
+
+
+def pending_view(pending: Sequence[PendingInterrupt], *, plain: bool) -> RenderableType:
+    """Every pending interrupt as `chat` asks it (the same cards: question, review with every
+    call, description and allowed decisions, form with its fields), each under its key."""
+    total = len(pending)
+    parts: list[RenderableType] = []
+    for index, item in enumerate(pending, start=1):
+        line = Text("  interrupt ", style="dim")
+        line.append(safe_text(item.id), style="dim")
+        if item.ns:
+            line.append(f"  ns {safe_text('|'.join(item.ns))}", style="dim")
+        parts.extend([line, question_view(item, index, total, plain=plain)])
+    return Group(*parts)
+
+
+def interrupt_from_json(item: Mapping[str, Any]) -> PendingInterrupt:
+    """The interrupt a contract `interrupts[]` object describes (enough to present it)."""
+    schema = item.get("response_schema")
+    ns = item.get("ns")
+    node = item.get("node")
+    return PendingInterrupt(
+        id=str(item.get("key") or item.get("id") or ""),
+        value=item.get("value"),
+        response_schema=schema if isinstance(schema, Mapping) else None,
+        ns=tuple(str(s) for s in ns) if isinstance(ns, list) else (),
+        node=node if isinstance(node, str) else None,
+    )
+
+
+def print_view(console: Console, view: RenderableType) -> None:
+    """Print a question's view; in plain output without the trailing spaces of wrapped lines."""
+    if console.is_terminal:
+        console.print(view)
+        return
+    with console.capture() as capture:
+        console.print(view)
+    console.file.write("\n".join(line.rstrip() for line in capture.get().split("\n")))
+    console.file.flush()

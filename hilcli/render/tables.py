@@ -211,22 +211,13 @@ class ThreadView:
         self.console.print(Text(json_source(values, VALUE_LIMIT)))
 
     def interrupts(self, pending: Sequence[PendingInterrupt]) -> None:
-        """Every pending interrupt with its id, where it stopped, and its value."""
+        """Every pending interrupt under its key, shown as `chat` asks it, in full."""
         if not pending:
             return
+        from hilcli.render.questions import pending_view, print_view
+
         self.console.print(Text(f"waiting for input ({len(pending)} pending)", style="bold yellow"))
-        for item in pending:
-            line = Text("  ? ", style="bold magenta")
-            line.append(safe_text(item.id), style="magenta")
-            if item.where:
-                line.append(f"  at {safe_text(item.where)}", style="dim")
-            if item.ns:
-                line.append(f"  ns {safe_text('|'.join(item.ns))}", style="dim")
-            self.console.print(line)
-            value = item.value
-            text = safe_text(value) if isinstance(value, str) else json_source(value, VALUE_LIMIT)
-            for part in text.splitlines() or [""]:
-                self.console.print(Text("    " + part))
+        print_view(self.console, pending_view(pending, plain=not self.console.is_terminal))
 
 
 def settings_table(rows: Sequence[tuple[str, str, str]]) -> Table:

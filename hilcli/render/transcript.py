@@ -97,6 +97,7 @@ class TranscriptView:
         self.changed_keys: dict[str, None] = {}
         #: Whether the run showed a message (text, tool call or result) since `begin_run`.
         self.showed_message = False
+        self._first_values = False
 
     # -- events ---------------------------------------------------------------------------
 
@@ -105,6 +106,12 @@ class TranscriptView:
         mode = event.mode
         if mode == "messages":
             self._show_message_event(event)
+        elif mode == "values":
+            if self._first_values and not event.ns:
+                # The state the run starts from: its messages were shown before (a resumed
+                # run's updates repeat the message it stopped at, e.g. after a rejection).
+                self._first_values = False
+                self.mark_shown(event.data)
         elif mode == "updates":
             if isinstance(event.data, Mapping):
                 for node, update in event.data.items():
@@ -130,6 +137,7 @@ class TranscriptView:
         """A run starts: forget what the last one changed."""
         self.changed_keys = {}
         self.showed_message = False
+        self._first_values = True
 
     def mark_shown(self, values: Any) -> None:
         """The messages in the state `values` are on screen already (a thread just read):
