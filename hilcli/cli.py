@@ -118,6 +118,32 @@ AnswerJson = Annotated[
     ),
 ]
 
+# Time travel (hilcli/commands_history.py): breakpoints and the checkpoint a run starts from.
+InterruptBefore = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--interrupt-before",
+        metavar="NODE",
+        help="Pause every run before this node (repeatable; '*': every node).",
+    ),
+]
+InterruptAfter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--interrupt-after",
+        metavar="NODE",
+        help="Pause every run after this node (repeatable; '*': every node).",
+    ),
+]
+Checkpoint = Annotated[
+    str | None,
+    typer.Option(
+        "--checkpoint",
+        metavar="C",
+        help="Start from this checkpoint of the thread (its id as `hil history` shows it).",
+    ),
+]
+
 #: `ctx.meta` key: which of `--answer` / `--answer-json` came first, second, ...
 _ANSWER_ORDER = "hil.answer_order"
 
@@ -192,6 +218,8 @@ def chat(
     answers: Answers = None,
     answer: Answer = None,
     answer_json: AnswerJson = None,
+    interrupt_before: InterruptBefore = None,
+    interrupt_after: InterruptAfter = None,
     ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
@@ -227,6 +255,9 @@ def run(
     answers: Answers = None,
     answer: Answer = None,
     answer_json: AnswerJson = None,
+    checkpoint: Checkpoint = None,
+    interrupt_before: InterruptBefore = None,
+    interrupt_after: InterruptAfter = None,
     ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
@@ -234,6 +265,10 @@ def run(
     from hilcli.commands import run_command
 
     opts = _options(locals())
+    if checkpoint is not None:  # from a checkpoint: a new branch, or a replay without input
+        from hilcli.commands_history import run_at_command
+
+        raise typer.Exit(run_at_command(opts, message, input_json, thread, checkpoint))
     raise typer.Exit(run_command(opts, message, input_json, thread))
 
 
@@ -270,6 +305,19 @@ def resume(
     answers: Answers = None,
     answer: Answer = None,
     answer_json: AnswerJson = None,
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--checkpoint",
+            metavar="C",
+            help="Answer the questions pending at this earlier checkpoint, on a new branch.",
+        ),
+    ] = None,
+    continue_run: Annotated[
+        bool, typer.Option("--continue", help="Go on past a breakpoint pause.")
+    ] = False,
+    interrupt_before: InterruptBefore = None,
+    interrupt_after: InterruptAfter = None,
     ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
@@ -280,6 +328,12 @@ def resume(
     typed = ResumeAnswer(
         value=value, value_json=value_json, approve=approve, reject=reject, message=message
     )
+    if checkpoint is not None or continue_run:
+        from hilcli.commands_history import resume_at_command
+
+        raise typer.Exit(
+            resume_at_command(opts, thread, typed, interrupt_id, checkpoint, continue_run)
+        )
     raise typer.Exit(resume_command(opts, thread, typed, interrupt_id))
 
 
@@ -477,6 +531,10 @@ def config_init(
     target = Path(path).expanduser() if path else config_path(None, os.environ)
     write_template(target, force=force)
     sys.stdout.write(f"Wrote {target}\nEdit it, then 'hil config show' prints what it sets.\n")
+
+
+# `hil history` and `hil edit` (time travel) are declared in hilcli/cli_history.py.
+from hilcli import cli_history  # noqa: E402, F401
 
 
 def _report(exc: HilError) -> None:

@@ -103,13 +103,16 @@ def _session(
         from hilcli.autoanswer import answering_terminal
 
         terminal = answering_terminal(frontend, opts.answers, opts.answer)
-    return Session(
+    session = Session(
         _client(settings),
         settings.assistant,
         terminal,
         stream_modes=_stream_modes(settings),
         on_ctrl_c=opts.on_ctrl_c.value,
     )
+    session.interrupt_before = list(opts.interrupt_before or ())  # breakpoints of every run
+    session.interrupt_after = list(opts.interrupt_after or ())
+    return session
 
 
 # -- chat ------------------------------------------------------------------------------------

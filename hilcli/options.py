@@ -44,3 +44,7 @@ class CommonOptions:
     answers: str | None = None
     answer: list[PreparedAnswer] | None = None
     """`--answer` texts and `--answer-json` values, in the order given."""
+    interrupt_before: list[str] | None = None
+    """Breakpoints: pause every run before these nodes (`*`: every node)."""
+    interrupt_after: list[str] | None = None
+    """Breakpoints: pause every run after these nodes (`*`: every node)."""

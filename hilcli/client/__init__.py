@@ -255,6 +255,9 @@ class AgentClient:
         on_reconnect: Callable[[int, float], None] | None = None,
         on_replay_gap: Callable[[str], None] | None = None,
         replays: bool = True,
+        checkpoint_id: str | None = None,
+        interrupt_before: Sequence[str] | None = None,
+        interrupt_after: Sequence[str] | None = None,
     ) -> RunStream:
         """`POST /threads/{id}/runs/stream`: start a run and return its event stream.
 
@@ -278,6 +281,7 @@ class AgentClient:
             body["command"] = dict(command)
         else:
             body["input"] = input
+        body.update(run_position(checkpoint_id, interrupt_before, interrupt_after))
 
         def opener() -> httpx.Response:
             return self._open_stream(
@@ -322,6 +326,78 @@ class AgentClient:
             replays=replays,
         )
 
+    # -- time travel: checkpoints, history, state edits ------------------------------------
+
+    def get_history(
+        self, thread_id: str, *, limit: int, before: str | None = None
+    ) -> list[dict[str, Any]]:
+        """`POST /threads/{id}/history`: up to `limit` checkpoints, newest first, older than
+        checkpoint `before` when given (the server's paging cursor).
+
+        The server caps `limit` at 1000 and defaults it to 1, so it is always sent. `before`
+        goes as a checkpoint config: langgraph-api's schema wants an object, and the
+        checkpointer reads the id from its `configurable` (a bare `{"checkpoint_id"}` is a
+        500 on the in-memory server), so the id is sent both ways.
+        """
+        body: dict[str, Any] = {"limit": limit}
+        if before is not None:
+            body["before"] = {"checkpoint_id": before, "configurable": {"checkpoint_id": before}}
+        result = self._request(
+            "POST", f"/threads/{thread_id}/history", f"the history of thread {thread_id}", json=body
+        )
+        if not isinstance(result, list):
+            raise ProtocolError("The server's answer to the history is not a JSON list.")
+        return [item for item in result if isinstance(item, dict)]
+
+    def get_state_at(self, thread_id: str, checkpoint_id: str) -> dict[str, Any]:
+        """`GET /threads/{id}/state/{checkpoint_id}?subgraphs=true`: the state at a checkpoint.
+
+        langgraph-api answers 200 with an empty state (`created_at` and `metadata` null) for
+        a checkpoint the thread does not have: that is `NotFound` here.
+        """
+        what = f"checkpoint {checkpoint_id} of thread {thread_id}"
+        result = _expect_mapping(
+            self._request(
+                "GET",
+                f"/threads/{thread_id}/state/{checkpoint_id}",
+                what,
+                params={"subgraphs": "true"},
+            ),
+            what,
+        )
+        if result.get("created_at") is None and result.get("metadata") is None:
+            raise NotFound(f"Thread {thread_id} has no checkpoint {checkpoint_id}.", 404)
+        return result
+
+    def update_state(
+        self,
+        thread_id: str,
+        values: Any,
+        *,
+        as_node: str | None = None,
+        checkpoint_id: str | None = None,
+    ) -> str:
+        """`POST /threads/{id}/state`: write `values` as if `as_node` had (reducers apply),
+        on top of `checkpoint_id` (default: the latest); returns the new checkpoint's id.
+
+        `as_node="__copy__"` with no values copies the checkpoint as a new branch (a fork).
+        """
+        body: dict[str, Any] = {"values": values}
+        if as_node is not None:
+            body["as_node"] = as_node
+        if checkpoint_id is not None:
+            body["checkpoint_id"] = checkpoint_id
+        what = f"the state update of thread {thread_id}"
+        result = _expect_mapping(
+            self._request("POST", f"/threads/{thread_id}/state", what, json=body), what
+        )
+        checkpoint = result.get("checkpoint")
+        new_id = checkpoint.get("checkpoint_id") if isinstance(checkpoint, Mapping) else None
+        new_id = new_id or result.get("checkpoint_id")
+        if not isinstance(new_id, str) or not new_id:
+            raise ProtocolError("The server updated the state but did not say the new checkpoint.")
+        return new_id
+
     def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:
         """`GET /threads/{t}/runs/{r}`."""
         result = self._request("GET", f"/threads/{thread_id}/runs/{run_id}", f"run {run_id}")
@@ -345,6 +421,29 @@ class AgentClient:
             f"cancelling run {run_id}",
             params={"wait": "1" if wait else "0", "action": "interrupt"},
         )
+
+
+def run_position(
+    checkpoint_id: str | None,
+    interrupt_before: Sequence[str] | None,
+    interrupt_after: Sequence[str] | None,
+) -> dict[str, Any]:
+    """The run-body fields that say where a run starts and where it pauses.
+
+    `checkpoint_id` starts from that checkpoint instead of the latest; breakpoints go as
+    `interrupt_before` / `interrupt_after`, a list of nodes or the string `"*"` (every node)
+    when `*` is among them (langgraph-api `RunCreate`).
+    """
+    body: dict[str, Any] = {}
+    if checkpoint_id is not None:
+        body["checkpoint_id"] = checkpoint_id
+    for key, nodes in (
+        ("interrupt_before", interrupt_before),
+        ("interrupt_after", interrupt_after),
+    ):
+        if nodes:
+            body[key] = "*" if "*" in nodes else list(dict.fromkeys(nodes))
+    return body
 
 
 def _expect_mapping(result: Any, what: str) -> dict[str, Any]:

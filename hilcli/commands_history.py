@@ -1,0 +1,352 @@
+"""The time-travel commands: `history`, `resume --checkpoint/--continue`, `run --checkpoint`,
+`edit`. Thin: the rules are in `hilcli.time_travel` (session layer), the drawing in
+`hilcli.render.history_view`.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from hilcli.commands import (
+    ResumeAnswer,
+    _converse_with_rules,
+    _display,
+    _exit_status,
+    _parse_json,
+    _prepared_answers,
+    _session,
+    _settings,
+)
+from hilcli.errors import NothingToResume, ServerError, UsageError
+from hilcli.options import CommonOptions
+
+if TYPE_CHECKING:
+    from hilcli.events import PendingInterrupt
+    from hilcli.render.display import Display
+    from hilcli.session import RunOutcome, Session
+
+
+def _print_json(document: Any) -> None:
+    from hilcli.render.sanitize import json_safe
+
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(json_safe(text) + "\n")
+
+
+def _hint(outcome: RunOutcome) -> str | None:
+    """The command that goes on from where `outcome` stopped."""
+    if outcome.status != "interrupted":
+        return None
+    thread_id = outcome.thread_id
+    if outcome.unread:
+        return f"hil show {thread_id}"
+    if not outcome.interrupts:
+        return f"hil resume {thread_id} --continue"
+    from hilcli.interrupts import answer_flags
+
+    first = outcome.interrupts[0]
+    pick = f"--interrupt-id {shlex.quote(first.id)} " if len(outcome.interrupts) > 1 else ""
+    return f"hil resume {thread_id} {pick}{answer_flags(first)}"
+
+
+def _finish(display: Display, outcome: RunOutcome) -> int:
+    display.result(outcome.to_json(), _hint(outcome))
+    return _exit_status(outcome)
+
+
+def _open(session: Session, thread_id: str, assistant_given: bool) -> None:
+    session.open_thread(thread_id, adopt_assistant=not assistant_given)
+
+
+# -- hil history -------------------------------------------------------------------------------
+
+
+def history_command(opts: CommonOptions, thread_id: str, limit: int, before: str | None) -> None:
+    """`hil history THREAD`: the thread's checkpoints, newest first, a page of `limit`."""
+    from hilcli import time_travel
+
+    settings = _settings(opts)
+    display = _display(CommonOptions(json_output=opts.json_output))
+    session = _session(opts, settings, display, interactive=False)
+    with session.client:
+        session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
+        cursor = time_travel.find(session, thread_id, before).id if before else None
+        page = time_travel.history_page(session, thread_id, limit, cursor)
+    if opts.json_output:
+        _print_json([item.to_json() for item in page.checkpoints])
+        return
+    from hilcli.render.history_view import print_history
+    from hilcli.render.tables import stdout_console
+
+    print_history(stdout_console(), page.checkpoints, page.older, thread_id)
+
+
+# -- hil resume --checkpoint / --continue --------------------------------------------------------
+
+
+def _pick(
+    pending: list[PendingInterrupt], interrupt_id: str | None, where: str
+) -> PendingInterrupt:
+    from hilcli.interrupts import interrupt_summary
+
+    if interrupt_id is not None:
+        chosen = [item for item in pending if item.id == interrupt_id]
+        if not chosen:
+            raise NothingToResume(
+                f"Interrupt {interrupt_id} was not pending {where}; pending: "
+                f"{', '.join(shlex.quote(item.id) for item in pending)}. Nothing was sent."
+            )
+        return chosen[0]
+    if len(pending) > 1:
+        listing = "; ".join(
+            f"{shlex.quote(item.id)} ({item.where or 'root'}: {interrupt_summary(item)})"
+            for item in pending
+        )
+        raise UsageError(
+            f"{len(pending)} interrupts were pending {where}; pick one with --interrupt-id: "
+            f"{listing}"
+        )
+    return pending[0]
+
+
+def resume_at_command(
+    opts: CommonOptions,
+    thread_id: str,
+    answer: ResumeAnswer,
+    interrupt_id: str | None,
+    checkpoint: str | None,
+    continue_run: bool,
+) -> int:
+    """`hil resume THREAD --checkpoint C ...` (answer C's questions again, on a new branch)
+    or `hil resume THREAD --continue` (go on past a breakpoint)."""
+    if continue_run:
+        if checkpoint is not None or answer.given or interrupt_id is not None:
+            raise UsageError("--continue takes no answer, --interrupt-id or --checkpoint.")
+        return _continue(opts, thread_id)
+    assert checkpoint is not None
+    from hilcli import time_travel
+    from hilcli.interrupts import one_shot_answer
+
+    prepared = _prepared_answers(opts)
+    answer.check(prepared)
+    parsed = _parse_json(answer.value_json, "--value-json") if answer.value_json else None
+    settings = _settings(opts)
+    display = _display(opts)
+    session = _session(opts, settings, display, interactive=False)
+    with session.client:
+        _open(session, thread_id, settings.assistant_given)
+        point = time_travel.find(session, thread_id, checkpoint)
+        where = f"at checkpoint {point.id}"
+        if not point.interrupts:
+            raise NothingToResume(
+                f"No question was pending at checkpoint {point.id}; nothing was sent.",
+                hint=f"`hil run --thread {thread_id} --checkpoint {point.id}` runs from it.",
+            )
+        if answer.given:
+            target = _pick(point.interrupts, interrupt_id, where)
+            value = one_shot_answer(
+                target,
+                text=answer.value,
+                json_value=parsed,
+                approve=answer.approve,
+                reject=answer.reject,
+                message=answer.message,
+                thread_id=shlex.quote(thread_id),
+            )
+            answers = {target.id: value}
+        else:  # the rules answer the questions asked there
+            answers = session.ask_all(point.interrupts)
+        outcome = time_travel.answer_at(session, point, answers)
+        if prepared:
+            outcome = _converse_with_rules(session, display, outcome)
+        return _finish(display, outcome)
+
+
+def _continue(opts: CommonOptions, thread_id: str) -> int:
+    """Run on from a breakpoint pause, with the latest run's breakpoints unless new ones are
+    given; exit 3 again at the next pause."""
+    from hilcli import time_travel
+
+    settings = _settings(opts)
+    display = _display(opts)
+    session = _session(opts, settings, display, interactive=False)
+    with session.client:
+        _open(session, thread_id, settings.assistant_given)
+        outcome = session.outcome_now()
+        if not outcome.at_breakpoint:
+            what = "waits for an answer" if outcome.interrupts else f"is {outcome.status}"
+            raise NothingToResume(
+                f"Thread {thread_id} is not paused at a breakpoint (it {what}); nothing was sent.",
+                hint=_hint(outcome),
+            )
+        if not (session.interrupt_before or session.interrupt_after):
+            before, after = time_travel.last_breakpoints(session, thread_id)
+            session.interrupt_before, session.interrupt_after = before, after
+        result = session.run(input=None, known_idle=True)
+        if _prepared_answers(opts):
+            result = _converse_with_rules(session, display, result)
+        return _finish(display, result)
+
+
+# -- hil run --checkpoint ---------------------------------------------------------------------
+
+
+def run_at_command(
+    opts: CommonOptions,
+    message: str | None,
+    input_json: str | None,
+    thread_id: str | None,
+    checkpoint: str,
+) -> int:
+    """`hil run --thread T --checkpoint C [MESSAGE | --input-json JSON]`: a run from C, with
+    that input (a new branch), or with none (a replay from C)."""
+    from hilcli import time_travel
+    from hilcli.session import message_input
+
+    if thread_id is None:
+        raise UsageError("--checkpoint needs --thread: a checkpoint belongs to a thread.")
+    if message is not None and input_json is not None:
+        raise UsageError("Give a MESSAGE or --input-json, not both.")
+    run_input: Any = None
+    if input_json is not None:
+        run_input = _parse_json(input_json, "--input-json")
+    elif message is not None:
+        if not message.strip():
+            raise UsageError("Nothing to send: the MESSAGE is empty.")
+        run_input = message_input(message)
+    settings = _settings(opts)
+    display = _display(opts)
+    prepared = _prepared_answers(opts)
+    session = _session(opts, settings, display, interactive=False)
+    with session.client:
+        _open(session, thread_id, settings.assistant_given)
+        point = time_travel.find(session, thread_id, checkpoint)
+        outcome = time_travel.run_from(session, point.id, run_input)
+        if prepared:
+            outcome = _converse_with_rules(session, display, outcome)
+        return _finish(display, outcome)
+
+
+# -- hil edit ----------------------------------------------------------------------------------
+
+
+def _refused(exc: ServerError) -> UsageError:
+    detail = exc.detail or exc.message
+    return UsageError(f"The server refused the edit: {detail}")
+
+
+def edit_in_editor(
+    session: Session,
+    thread_id: str,
+    checkpoint_id: str | None,
+    as_node: str | None,
+    *,
+    show: Callable[[str], None],
+    confirm: Callable[[str], bool],
+) -> str | None:
+    """Open the state's values in `$VISUAL`/`$EDITOR`, show what changed, and write it when
+    `confirm` says so; the new checkpoint's id, or None when nothing was written."""
+    from hilcli import time_travel
+    from hilcli.history import changed_keys, json_diff
+    from hilcli.prompts.editor import EditorFailed, configured_editor, edit_text
+
+    editor = configured_editor()
+    if editor is None:
+        raise UsageError("No editor: set $VISUAL or $EDITOR, or give the values with --set-json.")
+    current = time_travel.values_at(session, thread_id, checkpoint_id)
+    current = current if isinstance(current, Mapping) else {}
+    try:
+        text = edit_text(json.dumps(current, indent=2, ensure_ascii=False, default=str), editor)
+    except EditorFailed as exc:
+        raise UsageError(f"The editor failed: {exc}; nothing was written.") from exc
+    try:
+        edited = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(
+            f"The edited values are not valid JSON ({exc}); nothing was written."
+        ) from exc
+    if not isinstance(edited, Mapping):
+        raise UsageError("The edited values must stay a JSON object; nothing was written.")
+    changes = changed_keys(current, edited)
+    gone = [key for key in current if key not in edited]
+    if gone:
+        show(f"Keys cannot be removed by an edit; kept: {', '.join(map(str, gone))}.")
+    if not changes:
+        show("No changes; nothing was written.")
+        return None
+    for line in json_diff(current, {**current, **changes}):
+        show(line)
+    node = f" as {as_node}" if as_node else ""
+    if not confirm(f"Write {', '.join(map(str, changes))}{node}? [y/N] "):
+        show("Nothing was written.")
+        return None
+    try:
+        return time_travel.edit(
+            session, thread_id, changes, as_node=as_node, checkpoint_id=checkpoint_id
+        )
+    except ServerError as exc:
+        if exc.status == 400:
+            raise _refused(exc) from exc
+        raise
+
+
+def _say(line: str) -> None:
+    from hilcli.render.sanitize import safe_text
+
+    sys.stderr.write(safe_text(line) + "\n")
+
+
+def _confirm_on_terminal(prompt: str) -> bool:
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    return line.strip().lower() in ("y", "yes")
+
+
+def edit_command(
+    opts: CommonOptions,
+    thread_id: str,
+    set_json: str | None,
+    as_node: str | None,
+    checkpoint: str | None,
+) -> None:
+    """`hil edit THREAD [--set-json JSON] [--as-node NODE] [--checkpoint C]`: write values to
+    the thread's state (a new checkpoint) and print the new checkpoint's id."""
+    from hilcli import time_travel
+
+    values = None
+    if set_json is not None:
+        values = _parse_json(set_json, "--set-json")
+        if not isinstance(values, Mapping):
+            raise UsageError('--set-json takes a JSON object of state keys: {"key": value}.')
+    settings = _settings(opts)
+    display = _display(opts)
+    session = _session(opts, settings, display, interactive=False)
+    with session.client:
+        session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
+        checkpoint_id = time_travel.find(session, thread_id, checkpoint).id if checkpoint else None
+        if values is None:
+            new_id = edit_in_editor(
+                session,
+                thread_id,
+                checkpoint_id,
+                as_node,
+                show=_say,
+                confirm=_confirm_on_terminal,
+            )
+            if new_id is None:
+                return
+        else:
+            try:
+                new_id = time_travel.edit(
+                    session, thread_id, dict(values), as_node=as_node, checkpoint_id=checkpoint_id
+                )
+            except ServerError as exc:
+                if exc.status == 400:
+                    raise _refused(exc) from exc
+                raise
+    sys.stdout.write(new_id + "\n")
