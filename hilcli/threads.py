@@ -147,10 +147,21 @@ def summarize_page(threads: Iterable[Any], reader: StateReader) -> list[ThreadSu
 
 
 def short_time(stamp: str) -> str:
-    """An ISO timestamp as `YYYY-MM-DD HH:MM:SS` (UTC as the server sends it)."""
-    if len(stamp) >= 19 and stamp[10] == "T":
-        return f"{stamp[:10]} {stamp[11:19]}"
-    return stamp
+    """An ISO timestamp as `YYYY-MM-DD HH:MM:SS` in the local time zone.
+
+    Servers send UTC (`...+00:00` or `Z`); shown as sent it reads as local time and is off
+    by the user's offset. A stamp without a zone is taken as UTC; one that does not parse is
+    shown as it came.
+    """
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp.strip())
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def latest_messages(values: Any, count: int = 10) -> list[Mapping[str, Any]]:
