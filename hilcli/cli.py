@@ -397,6 +397,13 @@ def threads(
     limit: Annotated[
         int, typer.Option("--limit", min=1, metavar="N", help="At most this many.")
     ] = 20,
+    assistant: Annotated[
+        str | None,
+        typer.Option("--assistant", "-a", metavar="ID", help="Only threads of this assistant."),
+    ] = None,
+    page_size: Annotated[
+        int | None, typer.Option("--page-size", min=1, max=100, hidden=True)
+    ] = None,  # threads per request (100): smaller in tests and benchmarks
     json_output: JsonDocument = False,
     url: Url = None,
     api_key: ApiKey = None,
@@ -409,7 +416,7 @@ def threads(
     from hilcli.commands_threads import threads_command
 
     opts = _options(locals())
-    threads_command(opts, status.value if status else None, limit)
+    threads_command(opts, status.value if status else None, limit, page_size)
 
 
 @app.command(short_help="A thread: status, latest messages, pending questions.")
@@ -436,6 +443,16 @@ def inbox(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the waiting threads as JSON and exit.")
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            max=100,
+            metavar="N",
+            help="Threads per page (20; n/p change pages). --json lists all, N per request.",
+        ),
+    ] = None,
     url: Url = None,
     api_key: ApiKey = None,
     header: Header = None,
@@ -449,7 +466,7 @@ def inbox(
     from hilcli.commands_threads import inbox_command
 
     opts = _options(locals())
-    inbox_command(opts)
+    inbox_command(opts, limit)
 
 
 @app.command(short_help="Check the server, the credentials and the assistant.")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from hilcli.commands import _client, _display, _session, _settings
 from hilcli.errors import ExitStatus
 from hilcli.options import CommonOptions
 from hilcli.render.tables import stdout_console as _console
+
+if TYPE_CHECKING:
+    from hilcli.client import AgentClient
 
 
 def _print_json(document: Any) -> None:
@@ -19,37 +23,62 @@ def _print_json(document: Any) -> None:
     sys.stdout.write(json_safe(text) + "\n")
 
 
-#: Threads listed per request (Aegra refuses a `limit` above 100).
-THREADS_PAGE = 100
+def _print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list written an item at a time, as `_print_json` would write it whole: a long
+    listing is printed as its pages arrive, and nothing of it is kept."""
+    from hilcli.render.sanitize import json_safe
+
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2, default=str)
+        out.write(("[\n  " if first else ",\n  ") + json_safe(text).replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
-def threads_command(opts: CommonOptions, status: str | None, limit: int) -> None:
-    """`hil threads`: threads newest first, with the first pending question."""
+def _owner(client: AgentClient, assistant: str | None) -> dict[str, str] | None:
+    """The server-side filter for `-a NAME` (`hilcli.threads.owner_filter`), or None.
+
+    A name the server has neither as an assistant nor as a graph would list nothing, like
+    an empty result: a usage error (exit 2) instead, naming the graphs, as `hil run -a`.
+    """
+    if not assistant:
+        return None
+    from hilcli.doctor import require_assistant
+    from hilcli.threads import owner_filter
+
+    return owner_filter(assistant, require_assistant(client, assistant))
+
+
+def threads_command(
+    opts: CommonOptions, status: str | None, limit: int, page_size: int | None = None
+) -> None:
+    """`hil threads`: threads newest first (of one assistant with `-a`), with the first
+    pending question; read a page at a time and printed as each page arrives."""
     from hilcli.render.tables import print_threads
-    from hilcli.threads import ThreadSummary, summarize_page
+    from hilcli.threads import SEARCH_PAGE, ThreadQuery, iter_pages, iter_threads
 
     settings = _settings(opts)
-    rows: list[ThreadSummary] = []
-    listed: set[str] = set()
-    offset = 0
+    assistant = settings.assistant if settings.assistant_given else None
+    size = min(page_size or SEARCH_PAGE, limit)
     with _client(settings) as client:
-        while offset < limit:  # a page at a time: Aegra refuses a limit above 100
-            asked = min(THREADS_PAGE, limit - offset)
-            page = client.search_threads(status=status, limit=asked, offset=offset)
-            new = [row for row in summarize_page(page, client) if row.thread_id not in listed]
-            listed.update(row.thread_id for row in new)
-            rows.extend(new)
-            offset += len(page)
-            if len(page) < asked or not new:
+        query = ThreadQuery(status=status, owner=_owner(client, assistant))
+        if opts.json_output:
+            listed = iter_threads(client, query, limit=limit, page_size=size)
+            _print_json_list(row.to_json() for row in listed)
+            return
+        console = _console()
+        shown = 0
+        for page in iter_pages(client, query, size):
+            rows = page.rows[: limit - shown]
+            if rows:
+                print_threads(console, rows)
+            shown += len(rows)
+            if shown >= limit:
                 break
-    if opts.json_output:
-        _print_json([row.to_json() for row in rows])
-        return
-    console = _console()
-    if not rows:
+    if not shown:
         console.print("No threads" + (f" with status {status}." if status else "."))
-        return
-    print_threads(console, rows)
 
 
 def show_command(opts: CommonOptions, thread_id: str) -> None:
@@ -88,22 +117,23 @@ def show_command(opts: CommonOptions, thread_id: str) -> None:
     view.interrupts(pending)
 
 
-def inbox_command(opts: CommonOptions) -> None:
-    """`hil inbox`: the threads waiting for input; pick one, answer it, watch it finish."""
-    from hilcli.inbox import Inbox, waiting_threads
+def inbox_command(opts: CommonOptions, limit: int | None = None) -> None:
+    """`hil inbox`: the threads waiting for input; pick one, answer it, watch it finish.
+
+    Interactive: `limit` threads a page (`INBOX_PAGE` by default), paged with n/p. `--json`:
+    every waiting thread, read `limit` (at most 100) per request and printed as they come.
+    """
+    from hilcli.inbox import INBOX_PAGE, Inbox, waiting_threads
     from hilcli.render.tables import ThreadView, console_of, print_threads
+    from hilcli.threads import SEARCH_PAGE
 
     settings = _settings(opts)
     assistant = settings.assistant if settings.assistant_given else None
-    if assistant:  # an unknown -a would list nothing, like an empty inbox: exit 2 instead
-        from hilcli.doctor import require_assistant
-
-        with _client(settings) as client:
-            require_assistant(client, assistant)
     if opts.json_output:
         with _client(settings) as client:
-            waiting = waiting_threads(client, assistant)
-        _print_json([item.summary.to_json() for item in waiting])
+            owner = _owner(client, assistant)
+            waiting = waiting_threads(client, owner, page_size=limit or SEARCH_PAGE)
+            _print_json_list(row.to_json() for row in waiting)
         return
     display = _display(opts)
     session = _session(opts, settings, display, interactive=True)
@@ -116,7 +146,8 @@ def inbox_command(opts: CommonOptions) -> None:
             display,
             ThreadView(console),
             lambda rows: print_threads(console, rows, numbered=True),
-            assistant,
+            _owner(session.client, assistant),
+            limit or INBOX_PAGE,
         ).loop()
 
 

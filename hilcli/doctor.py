@@ -134,17 +134,19 @@ def _assistant_check(wanted: str, assistants: list[Any], graphs: list[str]) -> C
     return Check("assistant", False, f"no assistant or graph named {wanted!r}", hint)
 
 
-def require_assistant(client: AgentClient, name: str) -> None:
+def require_assistant(client: AgentClient, name: str) -> list[Any]:
     """`-a NAME` must name an assistant or graph of the server, else a usage error (exit 2).
 
     For commands that filter by assistant (`hil inbox -a`): a name that does not exist
     would match nothing and look like an empty result. Exit 2, as `hil run -a` gets.
+    Returns the server's assistants (`hilcli.threads.owner_filter` reads them).
     """
     assistants = _assistants(client)
     graphs = sorted({str(a.get("graph_id")) for a in assistants if isinstance(a, dict)})
     check = _assistant_check(name, assistants, graphs)
     if not check.passed:
         raise UsageError(f"The server has {check.detail}.", check.hint)
+    return assistants
 
 
 def exit_status(checks: list[Check]) -> ExitStatus:

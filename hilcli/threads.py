@@ -8,7 +8,7 @@ too), so the pending interrupts decide (protocol.md §2).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -46,24 +46,44 @@ def questions_need_state(thread: Mapping[str, Any]) -> bool:
     )
 
 
-def assistant_of(thread: Mapping[str, Any]) -> str:
-    """The graph (else assistant) that ran on the thread, or "" when none did yet."""
+#: The thread metadata that says who ran on a thread, as every server we know writes it when
+#: a run starts (protocol.md §9): the graph, then the assistant (the order a listing shows).
+OWNER_KEYS = ("graph_id", "assistant_id")
+
+
+def owners(thread: Mapping[str, Any]) -> list[str]:
+    """Who ran on the thread: its graph id, then its assistant id (those it has).
+
+    The one rule for "whose thread is this": `assistant_of` shows the first, `belongs_to`
+    matches any, and `owner_filter` asks the server for the same.
+    """
     metadata = thread.get("metadata")
     if not isinstance(metadata, Mapping):
-        return ""
-    for key in ("graph_id", "assistant_id"):
-        value = metadata.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return ""
+        return []
+    found = [metadata.get(key) for key in OWNER_KEYS]
+    return [value for value in found if isinstance(value, str) and value]
+
+
+def assistant_of(thread: Mapping[str, Any]) -> str:
+    """The graph (else assistant) that ran on the thread, or "" when none did yet."""
+    found = owners(thread)
+    return found[0] if found else ""
 
 
 def belongs_to(thread: Mapping[str, Any], assistant: str) -> bool:
     """Whether the thread was run by `assistant` (a graph id or an assistant id)."""
-    metadata = thread.get("metadata")
-    if not isinstance(metadata, Mapping):
-        return False
-    return assistant in (metadata.get("graph_id"), metadata.get("assistant_id"))
+    return assistant in owners(thread)
+
+
+def owner_filter(assistant: str, assistants: Iterable[Any]) -> dict[str, str]:
+    """The `threads/search` metadata filter for the threads `belongs_to(thread, assistant)`.
+
+    `assistants` is the server's assistant listing: a name one of them has as its graph is
+    matched by `graph_id` (threads of every assistant of that graph), any other name by
+    `assistant_id`. One key, so every server can filter (Aegra compares key by key).
+    """
+    graphs = {item.get("graph_id") for item in assistants if isinstance(item, Mapping)}
+    return {OWNER_KEYS[0] if assistant in graphs else OWNER_KEYS[1]: assistant}
 
 
 @dataclass
@@ -144,6 +164,118 @@ def summarize_page(threads: Iterable[Any], reader: StateReader) -> list[ThreadSu
         state = states.get(row.thread_id)
         rows.append(with_pending(row, interrupts_from_state(state)) if state else row)
     return rows
+
+
+#: Threads asked for per `threads/search` request: Aegra refuses a `limit` above 100.
+SEARCH_PAGE = 100
+
+
+class ThreadSource(StateReader, Protocol):
+    """What lists threads a page at a time and reads states (`AgentClient`)."""
+
+    def search_threads(
+        self,
+        *,
+        status: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class ThreadQuery:
+    """Which threads a listing asks the server for, and whether only waiting ones are kept.
+
+    `status` and `owner` (an `owner_filter`) go to the server, so paging counts only the
+    threads asked for; `waiting` then drops those with no pending question (status
+    `interrupted` after a cancel or at a breakpoint), which the server cannot tell apart.
+    """
+
+    status: str | None = None
+    owner: Mapping[str, str] | None = None
+    waiting: bool = False
+
+
+@dataclass
+class Page:
+    """One `threads/search` page: its lines and where it sits in the server's order."""
+
+    rows: list[ThreadSummary]
+    offset: int
+    """The server offset the page was asked from."""
+    listed: list[str]
+    """The ids the server listed on it (waiting or not), in its order."""
+    size: int
+    """How many were asked for: a page with fewer is the last."""
+
+    @property
+    def last(self) -> bool:
+        """Whether the server has nothing after this page."""
+        return len(self.listed) < self.size
+
+    @property
+    def next_offset(self) -> int:
+        """The offset of the page after this one."""
+        return self.offset + len(self.listed)
+
+
+def read_page(source: ThreadSource, query: ThreadQuery, offset: int, size: int) -> Page:
+    """One page: a single search (`size` at most `SEARCH_PAGE`), then, where the listing
+    leaves the questions out, the states of that page only (`summarize_page`)."""
+    size = max(1, min(size, SEARCH_PAGE))
+    threads = source.search_threads(
+        status=query.status, limit=size, offset=offset, metadata=query.owner
+    )
+    rows = summarize_page(threads, source)
+    if query.waiting:
+        rows = [row for row in rows if row.interrupts]
+    listed = [str(t.get("thread_id")) for t in threads if isinstance(t, Mapping)]
+    return Page(rows, offset, listed, size)
+
+
+def iter_pages(
+    source: ThreadSource, query: ThreadQuery, page_size: int = SEARCH_PAGE
+) -> Iterator[Page]:
+    """Every page of the query, first to last; one request (and one round of state reads
+    where needed) per page, and nothing kept of a page once the next is read.
+
+    The order is the server's, newest first, and moves while it is read: a thread created or
+    updated meanwhile pushes the others back, so the head of a page can repeat the tail of
+    the previous one; those repeats are dropped (only the previous page's ids are kept). A
+    server that ignores `offset` (a full page with nothing new) ends the listing.
+    """
+    offset = 0
+    previous: set[str] = set()
+    while True:
+        page = read_page(source, query, offset, page_size)
+        fresh = [tid for tid in page.listed if tid not in previous]
+        page.rows = [row for row in page.rows if row.thread_id not in previous]
+        yield page
+        if page.last or not fresh:
+            return
+        previous = set(page.listed)
+        offset = page.next_offset
+
+
+def iter_threads(
+    source: ThreadSource,
+    query: ThreadQuery,
+    *,
+    limit: int | None = None,
+    page_size: int = SEARCH_PAGE,
+) -> Iterator[ThreadSummary]:
+    """The query's threads one at a time (at most `limit`), read a page at a time."""
+    count = 0
+    size = min(page_size, limit) if limit else page_size
+    for page in iter_pages(source, query, size):
+        for row in page.rows:
+            if limit is not None and count >= limit:
+                return
+            count += 1
+            yield row
+        if limit is not None and count >= limit:
+            return
 
 
 def short_time(stamp: str) -> str:
