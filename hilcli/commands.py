@@ -103,16 +103,13 @@ def _session(
         from hilcli.autoanswer import answering_terminal
 
         terminal = answering_terminal(frontend, opts.answers, opts.answer)
-    session = Session(
+    return Session(
         _client(settings),
         settings.assistant,
         terminal,
         stream_modes=_stream_modes(settings),
         on_ctrl_c=opts.on_ctrl_c.value,
     )
-    session.interrupt_before = list(opts.interrupt_before or ())  # breakpoints of every run
-    session.interrupt_after = list(opts.interrupt_after or ())
-    return session
 
 
 # -- chat ------------------------------------------------------------------------------------
@@ -128,8 +125,8 @@ def chat_command(opts: CommonOptions, thread_id: str | None, url: str | None = N
     with session.client:
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
-        else:
-            session.new_thread()
+        else:  # the thread is created with the first message; a typo'd -a is refused now
+            session.check_assistant()
         Repl(session, settings).loop(resume_pending=bool(thread_id))
 
 
@@ -350,7 +347,6 @@ def demo_command(*, debug: bool, port: int) -> None:
         sys.stderr.write(
             f"Server ready at {server.url}. Graphs: agent (this chat), approval, form.\n"
             "Try: Ask the user where they are, then look up the weather there\n"
-            f"The other graphs, from another terminal: hil chat --url {server.url} -a approval"
-            " (or -a form)\n"
+            "The other graphs: type /assistant approval (or /assistant form) in the chat\n"
         )
         chat_command(CommonOptions(debug=debug), None, url=server.url)

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from hilcli.errors import UsageError
 from hilcli.events import PendingInterrupt
 from hilcli.forms import form_fields, is_form_schema, resolve_ref, value_problem
+from hilcli.hints import PLAIN, HilCommand
 
 ReviewStyle = Literal["batched", "tool_approval", "inbox", "inbox_list"]
 """Which review protocol a request speaks (and so which resume value it expects)."""
@@ -460,14 +461,16 @@ def one_shot_answer(
     approve: bool = False,
     reject: bool = False,
     message: str | None = None,
-    thread_id: str = "THREAD",
+    thread_id: str | None = None,
+    hints: HilCommand = PLAIN,
 ) -> Any:
     """The resume value for `hil resume`'s `--value/--value-json/--approve/--reject`.
 
     Raises `UsageError` (nothing is sent) when the answer does not suit the interrupt:
     `--approve/--reject` on something that is not a review request, a decision the request
     does not allow, a value that is no answer to a review (a plain `--value yes`), or a
-    value that does not fit the interrupt's `response_schema`. `thread_id` goes in hints.
+    value that does not fit the interrupt's `response_schema`. The hints name `thread_id`
+    (when given) in commands spelled by `hints`, so that they work when pasted.
     """
     question = classify(interrupt)
     if approve or reject:
@@ -497,7 +500,12 @@ def one_shot_answer(
             raise UsageError(
                 f"Interrupt {interrupt.id} is a review of {names}, and this answer is not "
                 f"one: {problem}. Nothing was sent.",
-                hint=f"Answer it with: hil resume {thread_id} {answer_flags(interrupt)}",
+                hint="Answer it with: "
+                + (
+                    hints.line("resume", thread_id, then=answer_flags(interrupt))
+                    if thread_id
+                    else answer_flags(interrupt)
+                ),
             )
     # The review check is done above (with its own message): only the schema is left.
     schema = interrupt.response_schema
@@ -506,7 +514,12 @@ def one_shot_answer(
         raise UsageError(
             f"The answer does not fit the interrupt's schema: {problem.rstrip('.')}. "
             "Nothing was sent.",
-            hint=f"`hil show {thread_id} --json` shows the schema of interrupt {interrupt.id}.",
+            hint=(
+                f"`{hints.line('show', thread_id, '--json')}` shows the schema of interrupt "
+                f"{interrupt.id}."
+                if thread_id
+                else None
+            ),
         )
     return value
 

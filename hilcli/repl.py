@@ -22,7 +22,9 @@ from hilcli.render.tables import ThreadView, console_of, print_threads
 from hilcli.session import RunOutcome, Session
 
 if TYPE_CHECKING:
+    from hilcli.assistants import Assistant
     from hilcli.config import Settings
+    from hilcli.events import PendingInterrupt
     from hilcli.frontend import Frontend
 
 _T = TypeVar("_T")
@@ -47,6 +49,11 @@ class Repl:
             "/new": (self._new, "start a new thread"),
             "/thread": (self._thread, "show the current thread, or switch to one: /thread ID"),
             "/threads": (self._threads, "list recent threads"),
+            "/assistant": (
+                self._assistant,
+                "list the server's assistants, or switch: /assistant NAME (also /graph)",
+            ),
+            "/graph": (self._assistant, "the same as /assistant"),
             "/state": (self._state, "show the thread's state: values, next nodes, questions"),
             "/input": (self._input, 'send a raw JSON input: /input {"topic": "cats"}'),
             "/answer": (self._answer, "answer the pending questions"),
@@ -55,16 +62,34 @@ class Repl:
         }
         #: What the thread is doing, for the toolbar.
         self.status = "idle"
+        #: The server's assistants, as last listed (for `/assistant` and its Tab completion).
+        self._assistants: list[Assistant] | None = None
+        #: `/thread ID` continues a thread with its own assistant (unless `-a` was given, and
+        #: `/assistant` was not used since).
+        self._adopt_assistant = not settings.assistant_given
+        session.on_new_thread = self._thread_created
         configure = getattr(self.reader, "configure_repl", None)
         if configure is not None:
-            configure([(name, about) for name, (_, about) in self.commands.items()], self.toolbar)
+            configure(
+                [(name, about) for name, (_, about) in self.commands.items()],
+                self.toolbar,
+                arguments=dict.fromkeys(("/assistant", "/graph"), self._assistant_choices),
+            )
 
     def toolbar(self) -> str:
         """The bottom toolbar: server, assistant, thread and status."""
         return (
             f" {self.settings.url} · assistant {self.session.assistant_name} · "
-            f"thread {self.session.thread_id or '-'} · {self.status} "
+            f"{self._thread_words()} · {self.status} "
         )
+
+    def _thread_words(self) -> str:
+        """`thread ID`, or `new thread` before the first message has created it."""
+        thread_id = self.session.thread_id
+        return f"thread {thread_id}" if thread_id else "new thread"
+
+    def _thread_created(self, thread_id: str) -> None:
+        self.display.notice(f"New thread {thread_id}")
 
     def _views(self) -> ThreadView | None:
         console = console_of(self.display)
@@ -76,7 +101,7 @@ class Repl:
         """Read and act until the person leaves."""
         self.display.notice(
             f"hil · {self.settings.url} · assistant {self.session.assistant_name} · "
-            f"thread {self.session.thread_id} · /help for commands, Ctrl-D to leave"
+            f"{self._thread_words()} · /help for commands, Ctrl-D to leave"
         )
         try:
             if attach:
@@ -115,10 +140,57 @@ class Repl:
                 if not self._command(text):
                     return
                 continue
-            self._send(text)
+            if self._may_drop_pending("send this message"):
+                self._send(text)
 
     def _send(self, text: str) -> None:
         self._act(lambda: self.session.send_message(text))
+
+    # -- a question left waiting ------------------------------------------------------------
+
+    def _pending_question(self) -> PendingInterrupt | None:
+        """The first question the current thread was last seen waiting on, if any."""
+        outcome = self.session.last_outcome
+        if (
+            outcome is None
+            or outcome.thread_id != self.session.thread_id
+            or outcome.status != "interrupted"
+            or not outcome.interrupts
+        ):
+            return None
+        return outcome.interrupts[0]
+
+    def _may_drop_pending(self, doing: str) -> bool:
+        """A new run supersedes the question the thread waits on: ask before `doing` that.
+
+        True when nothing waits, or the person agrees to drop it; otherwise nothing is sent
+        and the question stays for `/answer`.
+        """
+        from hilcli.interrupts import interrupt_summary
+
+        question = self._pending_question()
+        if question is None:
+            return True
+        try:
+            choice = self.reader.read(
+                f"A question is waiting: {interrupt_summary(question, 50)}. "
+                f"Drop it and {doing}? [y/N] "
+            )
+        except (EOFError, KeyboardInterrupt):
+            choice = ""
+        if choice.strip().lower() in ("y", "yes"):
+            return True
+        recall = " (Up brings it back)" if self.reader.interactive else ""
+        self.display.notice(f"Not sent{recall}; the question still waits: /answer to answer it.")
+        return False
+
+    def _refresh_status(self) -> None:
+        """The toolbar's status from where the thread was last seen to stand."""
+        outcome = self.session.last_outcome
+        if outcome is None or outcome.thread_id != self.session.thread_id:
+            self.status = "idle"
+        else:
+            self.status = _STATUS_WORDS.get(outcome.status, outcome.status)
 
     def _act(self, action: Callable[[], RunOutcome]) -> None:
         """Run an action that streams; report failures and come back to the prompt.
@@ -136,21 +208,26 @@ class Repl:
                 action = self._answer_pending
                 continue
             except Cancelled as exc:
+                self.session.last_outcome = None  # the run was stopped: the state moved on
                 self.display.notice(exc.message)
+                self._refresh_status()
                 return
             except KeyboardInterrupt:
                 self.display.notice(
                     "Not answered: the question stays pending (/answer to answer it)."
                 )
+                self._refresh_status()
                 return
             except ThreadBusy:
                 self._offer_busy(action)
                 return
             except (ServerUnreachable, AuthError) as exc:
                 self.display.notice(f"{exc.message}" + (f" {exc.hint}" if exc.hint else ""))
+                self._refresh_status()
                 return
             except HilError as exc:
                 self.display.notice(exc.message)
+                self._refresh_status()
                 return
             break
         self.status = _STATUS_WORDS.get(outcome.status, outcome.status)
@@ -226,17 +303,27 @@ class Repl:
         return False
 
     def _new(self, _: str) -> bool:
-        thread_id = self._guard(self.session.new_thread)
-        if thread_id:
-            self.status = "idle"
-            self.display.notice(f"New thread {thread_id}")
+        self.display.notice("New thread: it starts with your next message." + self._left_behind())
+        self.session.leave_thread()
+        self.status = "idle"
         return True
+
+    def _left_behind(self) -> str:
+        """What to say of the current thread when leaving it: how to come back."""
+        old = self.session.thread_id
+        if old is None:
+            return ""
+        waits = " (its question still waits there)" if self._pending_question() else ""
+        return f" The previous one stays reachable with /thread {old}{waits}."
 
     def _thread(self, arg: str) -> bool:
         if not arg:
-            self.display.notice(f"thread {self.session.thread_id}")
+            if self.session.thread_id is None:
+                self.display.notice("No thread yet: your first message creates it.")
+            else:
+                self.display.notice(f"thread {self.session.thread_id}")
             return True
-        adopt = not self.settings.assistant_given
+        adopt = self._adopt_assistant
         if self._guard(lambda: self.session.open_thread(arg, adopt_assistant=adopt)) is None:
             return True
         self.status = "idle"
@@ -282,6 +369,7 @@ class Repl:
         thread_id = self.session.thread_id
         views = self._views()
         if thread_id is None:
+            self.display.notice("No thread yet: your first message creates it.")
             return True
         state = self._guard(lambda: self.session.client.get_state(thread_id))
         if state is None:
@@ -302,11 +390,90 @@ class Repl:
         except ValueError as exc:
             self.display.notice(f"/input needs JSON: {exc}")
             return True
-        self._act(lambda: self.session.converse(self.session.run(input=value)))
+        if self._may_drop_pending("send this input"):
+            self._act(lambda: self.session.converse(self.session.run(input=value)))
         return True
 
     def _answer(self, _: str) -> bool:
-        self._act(self._answer_pending)
+        if self.session.thread_id is None:
+            self.display.notice("Nothing is waiting for an answer: no message was sent yet.")
+            return True
+        self._act(self._answer_if_pending)
+        return True
+
+    def _answer_if_pending(self) -> RunOutcome:
+        """Ask what the thread waits for; say so when it waits for nothing."""
+        outcome = self.session.outcome_now()
+        if outcome.status != "interrupted":
+            self.display.notice(f"Nothing is waiting for an answer on thread {outcome.thread_id}.")
+            return outcome
+        return self.session.converse(outcome)
+
+    # -- assistants -----------------------------------------------------------------------
+
+    def _list_assistants(self) -> list[Assistant] | None:
+        from hilcli.assistants import server_assistants
+
+        found = self._guard(lambda: server_assistants(self.session.client))
+        if found is not None:
+            self._assistants = found
+        return found
+
+    def _assistant_choices(self) -> list[tuple[str, str]]:
+        """Tab's choices after `/assistant `: each assistant's name (listed once, on the first
+        Tab), with its graph."""
+        assistants = self._assistants
+        if assistants is None:
+            from hilcli.assistants import server_assistants
+
+            try:
+                assistants = self._assistants = server_assistants(self.session.client)
+            except HilError:
+                return []
+        choices: dict[str, str] = {}
+        for item in assistants:
+            choices.setdefault(item.label, f"graph {item.graph_id}")
+            if item.graph_id:
+                choices.setdefault(item.graph_id, f"graph {item.graph_id}")
+        return sorted(choices.items())
+
+    def _assistant(self, arg: str) -> bool:
+        from hilcli.assistants import graph_ids, pick
+
+        assistants = self._list_assistants()
+        if assistants is None:
+            return True
+        current = pick(assistants, self.session.assistant)
+        if not arg:
+            if not assistants:
+                self.display.notice("The server lists no assistants.")
+            for item in assistants:
+                mark = "*" if item == current else " "
+                extra = "" if item.system else f" · {item.assistant_id}"
+                self.display.notice(f"{mark} {item.label:<18} graph {item.graph_id}{extra}")
+            self.display.notice("/assistant NAME switches (Tab completes the name).")
+            return True
+        chosen = pick(assistants, arg)
+        if chosen is None:
+            names = ", ".join(graph_ids(assistants)) or "none"
+            self.display.notice(f"No assistant or graph named {arg!r}; the server has: {names}.")
+            return True
+        if chosen == current and self.session.assistant in (arg, chosen.assistant_id):
+            self.display.notice(f"Already talking to {self.session.assistant_name}.")
+            return True
+        left = self._left_behind()
+        # A graph id is sent as typed (the server runs the graph's own assistant); an
+        # assistant's name is not an id, so its id is sent.
+        self.session.use_assistant(
+            arg if arg in (chosen.graph_id, chosen.assistant_id) else chosen.assistant_id,
+            arg if arg in (chosen.graph_id, chosen.name) else chosen.label,
+        )
+        self._adopt_assistant = True
+        self.status = "idle"
+        self.display.notice(
+            f"Assistant {self.session.assistant_name}: a new thread starts with your next "
+            f"message.{left}"
+        )
         return True
 
     def _guard(self, action: Callable[[], _T]) -> _T | None:

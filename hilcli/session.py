@@ -8,7 +8,7 @@ one-shot commands, scripted answers and tests.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -23,6 +23,7 @@ from hilcli.errors import (
     ServerError,
     ServerUnreachable,
     ThreadBusy,
+    UsageError,
 )
 from hilcli.events import (
     InterruptCollector,
@@ -58,11 +59,6 @@ class RunOutcome:
     missed_events: bool = False
     """The stream could not replay what a rejoin missed: `values` (from `/state`) is what
     the terminal shows of the run's end."""
-    checkpoint_id: str | None = None
-    """The thread's checkpoint the state read stood at (where a question or a pause is held)."""
-    changes: list[str] = field(default_factory=list, compare=False)
-    """At a breakpoint pause: what changed in the state since the previous pause, a line a
-    key (`hilcli.history.state_changes`)."""
 
     @property
     def at_breakpoint(self) -> bool:
@@ -106,6 +102,21 @@ class Terminal(Protocol):
         """The run paused at a static breakpoint: continue it?"""
 
 
+def check_stream_modes(modes: Sequence[str]) -> None:
+    """Refuse (exit 2) a stream mode the server's run endpoints do not take, before anything
+    is created or sent: the server would refuse it only after hil created a thread, with a
+    schema dump for a reason."""
+    from hilcli.config import STREAM_MODES
+
+    unknown = [mode for mode in modes if mode not in STREAM_MODES]
+    if unknown:
+        named = ", ".join(repr(mode) for mode in unknown)
+        raise UsageError(
+            f"Unknown stream mode {named}; nothing was sent.",
+            hint=f"--stream-mode takes: {', '.join(STREAM_MODES)}.",
+        )
+
+
 def message_input(text: str) -> dict[str, Any]:
     """The run input for a chat message."""
     return {"messages": [{"role": "user", "content": text}]}
@@ -132,6 +143,7 @@ class Session:
         thread_id: str | None = None,
         on_ctrl_c: Literal["cancel", "detach"] = "cancel",
     ) -> None:
+        check_stream_modes(stream_modes)
         self.client = client
         self.assistant = assistant
         #: What to call the assistant on screen: the graph's name rather than an assistant's
@@ -139,6 +151,10 @@ class Session:
         self.assistant_name = assistant
         self.terminal = terminal
         self.stream_modes = list(stream_modes)
+        #: The assistant `check_assistant` found on the server (it is checked once).
+        self._checked_assistant: str | None = None
+        #: Told the id of each thread this session creates (the chat says it).
+        self.on_new_thread: Callable[[str], None] | None = None
         self.thread_id = thread_id
         self.on_ctrl_c = on_ctrl_c
         #: Answers typed but not sent (the server was unreachable), by interrupt id.
@@ -152,24 +168,44 @@ class Session:
         self.last_outcome: RunOutcome | None = None
         #: What the server is known to lack, from `/info`, read once when first needed.
         self._server: ServerKind | None = None
-        #: Breakpoints of every run this session starts (`--interrupt-before/-after`).
-        self.interrupt_before: list[str] = []
-        self.interrupt_after: list[str] = []
-        #: The checkpoint the next run starts from (`/rewind`), then the latest again.
-        self.start_from: str | None = None
-        #: The state's values at the previous pause (or state read), for `RunOutcome.changes`.
-        self.pause_values: Any = None
 
     # -- threads --------------------------------------------------------------------------
 
     def new_thread(self) -> str:
-        """Start a new thread and make it current."""
+        """Start a new thread and make it current, once the assistant is known to exist."""
+        self.check_assistant()
         thread = self.client.create_thread(metadata={"created_by": "hil"})
         thread_id = thread.get("thread_id")
         if not isinstance(thread_id, str) or not thread_id:
             raise ProtocolError("The server created a thread but did not say its id.")
         self.thread_id = thread_id
+        if self.on_new_thread is not None:
+            self.on_new_thread(thread_id)
         return thread_id
+
+    def check_assistant(self) -> None:
+        """Raise `UsageError` when the server lists its assistants and none is the session's
+        (see `hilcli.assistants.require_assistant`); once per assistant."""
+        if self._checked_assistant == self.assistant:
+            return
+        from hilcli.assistants import require_assistant
+
+        require_assistant(self.client, self.assistant)
+        self._checked_assistant = self.assistant
+
+    def use_assistant(self, assistant: str, name: str) -> None:
+        """Talk to `assistant` (found on the server, so not checked again) on a new thread,
+        created with the next message; the current thread is left as it is."""
+        self.assistant = assistant
+        self.assistant_name = name
+        self._checked_assistant = assistant
+        self.leave_thread()
+
+    def leave_thread(self) -> None:
+        """Have no current thread: the next message creates one (`ensure_thread`), so a
+        thread nobody writes to is never created."""
+        self.thread_id = None
+        self.last_outcome = None
 
     def ensure_thread(self) -> str:
         """The current thread, created on first use."""
@@ -340,10 +376,6 @@ class Session:
                 last_error = exc
                 continue
             self._forget(answers)
-            if outcome.status == "error" and not _answer_refused(outcome, answers):
-                from hilcli.time_travel import say_way_back  # the way back to the question
-
-                say_way_back(self, answers, pending)
             return outcome
         assert last_error is not None
         raise AnswerNotSent(last_error, dict(answers))
@@ -384,18 +416,12 @@ class Session:
         input: Any = None,
         command: Mapping[str, Any] | None = None,
         known_idle: bool = False,
-        checkpoint_id: str | None = None,
     ) -> RunOutcome:
         """Stream one run to its end and say how it ended. `known_idle`: the caller read the
-        thread an instant ago and no run was on it (see `_refuse_if_busy`). The run starts
-        from `checkpoint_id` (else `start_from`, once; else the latest) and pauses at the
-        session's breakpoints."""
+        thread an instant ago and no run was on it (see `_refuse_if_busy`)."""
         thread_id = self.ensure_thread()
         if not known_idle:
             self._refuse_if_busy(thread_id)
-        checkpoint_id, self.start_from = checkpoint_id or self.start_from, None
-        if self.pause_values is None and (self.interrupt_before or self.interrupt_after):
-            self.pause_values = self.client.get_state(thread_id).get("values")
         stream = self.client.stream_run(
             thread_id,
             self.assistant,
@@ -405,9 +431,6 @@ class Session:
             on_reconnect=self._reconnecting,
             on_replay_gap=self.terminal.notice,
             replays=self.server_kind().replays_joins is not False,
-            checkpoint_id=checkpoint_id,
-            interrupt_before=self.interrupt_before,
-            interrupt_after=self.interrupt_after,
         )
         return self._watch(stream)
 
@@ -559,21 +582,8 @@ class Session:
             next_nodes=next_nodes,
             read_at=read_at,
             unread=unread,
-            checkpoint_id=_checkpoint_of(state),
         )
-        if self.last_outcome.at_breakpoint:
-            from hilcli.history import state_changes
-
-            self.last_outcome.changes = state_changes(self.pause_values, state.get("values"))
-        self.pause_values = state.get("values")
         return self.last_outcome
-
-
-def _checkpoint_of(state: Mapping[str, Any]) -> str | None:
-    """The id of the checkpoint a thread state stands at."""
-    checkpoint = state.get("checkpoint")
-    found = checkpoint.get("checkpoint_id") if isinstance(checkpoint, Mapping) else None
-    return found if isinstance(found, str) and found else None
 
 
 def _active(runs: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

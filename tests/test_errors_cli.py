@@ -132,7 +132,8 @@ def busy_thread(http: httpx.Client) -> Iterator[str]:
 
 def test_busy_thread_is_409(hil_env: dict[str, str], server_url: str, busy_thread: str) -> None:
     result = hil(hil_env, "run", "hi", "--thread", busy_thread, "--url", server_url, "-a", "ask")
-    assert_clean_error(result, 1, "already running")
+    assert_clean_error(result, 1, "is busy", f"hil attach {busy_thread} --url {server_url}")
+    assert "multitask" not in result.stderr  # the server's words name no hil option
 
 
 def test_resume_on_a_busy_thread_says_so(

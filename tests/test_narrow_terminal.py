@@ -325,11 +325,12 @@ class AnsweringScreen:
 
 
 def test_toolbar_wraps_between_its_parts_and_keeps_the_thread_id_whole(
-    server_url: str, hil_env: dict[str, str]
+    server_url: str, hil_env: dict[str, str], http: httpx.Client
 ) -> None:
     """With cursor-position reports answered (a real terminal), the chat's toolbar at 40
     columns is drawn on several rows, the thread id whole on one of them."""
-    args = ["chat", "-a", "approval", "--url", server_url]
+    thread_id = create_thread(http)  # a chat creates its own only with its first message
+    args = ["chat", "-a", "approval", "--url", server_url, "--thread", thread_id]
     with narrow_hil(args, hil_env, 40, cpr=True) as term:
         screen = AnsweringScreen(term.child, 40)
         term.child.logfile_read = screen

@@ -114,17 +114,17 @@ def test_multi_line_input_and_pasted_text_are_sent_whole(
 ) -> None:
     hil_env["HIL_URL"] = server_url
     with chat(hil_env, "-a", "ask") as child:
-        child.expect(THREAD_ID)
-        thread_id = child.match.group(1)
         child.expect("you>")
         child.send("first line\x1b\rsecond line\r")  # Esc-Enter adds a line, Enter sends
+        child.expect(THREAD_ID)  # the first message creates the thread
+        thread_id = child.match.group(1)
         answer_name(child, "Ada")
         child.send("/new\r")
-        child.expect(THREAD_ID)
-        pasted_thread = child.match.group(1)
         child.expect("you>")
         child.send(f"{PASTE_START}pasted one\npasted two{PASTE_END}")
         child.send("\r")
+        child.expect(THREAD_ID)
+        pasted_thread = child.match.group(1)
         answer_name(child, "Bob")
     assert get_state(http, thread_id)["values"]["messages"][0]["content"] == (
         "first line\nsecond line"
@@ -171,8 +171,11 @@ def test_thread_switch_state_and_new_inside_the_repl(
         child.expect(f"thread {waiting}")
         child.expect("you>")
         child.send("/new\r")
-        child.expect(THREAD_ID)
-        assert child.match.group(1) != waiting
+        child.expect("New thread: it starts with your next message")
+        child.expect(waiting)  # the previous one stays reachable with /thread ID
+        child.expect("you>")
+        child.send("/thread\r")
+        child.expect("No thread yet")
         child.expect("you>")
     assert get_state(http, waiting)["values"]["answers"] == ["fine"]
 
@@ -306,11 +309,10 @@ def test_bottom_toolbar_is_drawn_by_a_terminal_that_answers_cursor_queries(
         dimensions=(40, 100),
     )
     try:
-        child.expect(THREAD_ID)
-        thread_id = child.match.group(1)
         child.expect("\x1b\\[6n")  # where is the cursor?
         child.send("\x1b[10;1R")  # row 10: 30 rows below, room for the toolbar
-        child.expect(f"{re.escape(server_url)} · assistant ask · thread {thread_id} · idle")
+        # no thread yet: the first message creates it
+        child.expect(f"{re.escape(server_url)} · assistant ask · new thread · idle")
         child.sendcontrol("d")
         child.expect(pexpect.EOF)
     finally:

@@ -30,6 +30,7 @@ from hilcli.client.stream import (
     sse_events,
 )
 from hilcli.errors import NotFound, ProtocolError
+from hilcli.hints import PLAIN, HilCommand
 
 __all__ = [
     "BASE_STREAM_MODES",
@@ -70,8 +71,11 @@ class AgentClient:
         headers: Mapping[str, str] | None = None,
         timeout: httpx.Timeout | None = None,
         transport: httpx.BaseTransport | None = None,
+        hints: HilCommand = PLAIN,
     ) -> None:
         self.url = url.rstrip("/")
+        #: How hints spell a `hil` command that reaches this server (`hilcli.hints`).
+        self.hints = hints
         all_headers = {"User-Agent": f"hilcli/{__version__}", **(headers or {})}
         if api_key:
             all_headers["x-api-key"] = api_key
@@ -105,7 +109,7 @@ class AgentClient:
             response = self._http.request(method, path, **kwargs)
         _log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 400:
-            raise status_error(response, what)
+            raise status_error(response, what, self.hints)
         if not response.content:
             return None
         try:
@@ -113,7 +117,9 @@ class AgentClient:
         except ValueError as exc:
             raise ProtocolError(f"The server's answer to {what} is not JSON.") from exc
 
-    def _open_stream(self, method: str, path: str, what: str, **kwargs: Any) -> httpx.Response:
+    def _open_stream(
+        self, method: str, path: str, what: str, thread_id: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
         headers.update(kwargs.pop("headers", {}))
         with self._translated(what):
@@ -133,7 +139,7 @@ class AgentClient:
                     response.read()
                 finally:
                     response.close()
-            raise status_error(response, what)
+            raise status_error(response, what, self.hints, thread_id)
         return response
 
     # -- server ---------------------------------------------------------------------------
@@ -285,7 +291,11 @@ class AgentClient:
 
         def opener() -> httpx.Response:
             return self._open_stream(
-                "POST", f"/threads/{thread_id}/runs/stream", f"thread {thread_id}", json=body
+                "POST",
+                f"/threads/{thread_id}/runs/stream",
+                f"thread {thread_id}",
+                thread_id,
+                json=body,
             )
 
         return RunStream(

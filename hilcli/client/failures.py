@@ -25,6 +25,7 @@ from hilcli.errors import (
     ServerUnreachable,
     ThreadBusy,
 )
+from hilcli.hints import PLAIN, HilCommand, busy_message
 
 
 def _detail(response: httpx.Response) -> str | None:
@@ -78,7 +79,9 @@ class NotAnAgentServer(ProtocolError):
     """Something other than an Agent Server answered (an HTML page): `--url` is wrong."""
 
 
-def not_an_agent_server(response: httpx.Response, what: str) -> NotAnAgentServer:
+def not_an_agent_server(
+    response: httpx.Response, what: str, hints: HilCommand = PLAIN
+) -> NotAnAgentServer:
     """The error for an HTML answer: what is at the URL is no Agent Server (as `hil doctor`)."""
     url = response.request.url
     origin = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
@@ -88,18 +91,26 @@ def not_an_agent_server(response: httpx.Response, what: str) -> NotAnAgentServer
         f"{origin} did not answer as an Agent Server: {what} ({response.request.method} "
         f"{url.path}) got {page}, not the Agent Server's JSON.",
         hint="Check --url (or HIL_URL): it should point at a LangGraph Agent Server; "
-        "`hil doctor` checks it.",
+        f"`{hints.line('doctor')}` checks it.",
     )
 
 
-def status_error(response: httpx.Response, what: str) -> HilError:
+def status_error(
+    response: httpx.Response,
+    what: str,
+    hints: HilCommand = PLAIN,
+    thread_id: str | None = None,
+) -> HilError:
     """Translate an HTTP error status into our exception, with the server's `detail`.
 
     An HTML page is no Agent Server's answer: `not_an_agent_server`, whatever its status.
+    `hints` spells the commands the hints name (so they reach this server when pasted);
+    `thread_id` is the thread the request was about, when it was about one. A 409 is said in
+    hil's words: the server's speaks of a "multitask strategy", which is no hil option.
     """
     status = response.status_code
     if _is_html(response):
-        return not_an_agent_server(response, what)
+        return not_an_agent_server(response, what, hints)
     detail = _detail(response)
     shown = f": {detail}" if detail else ""
     if status in (401, 403):
@@ -114,14 +125,16 @@ def status_error(response: httpx.Response, what: str) -> HilError:
             f"{detail.rstrip('.')} (404)." if detail else f"Not found: {what} (404).",
             status,
             detail,
-            hint="`hil threads` lists the threads." if what.startswith("thread") else None,
+            hint=f"`{hints.line('threads')}` lists the threads."
+            if what.startswith("thread")
+            else None,
         )
     if status == 409:
         return ThreadBusy(
-            detail or "The thread is already running a task.",
+            busy_message(thread_id),
             status,
             detail,
-            hint="Wait for the run to finish, or `hil attach THREAD` to watch it.",
+            hint=hints.busy_hint(thread_id) if thread_id else "Wait for the run to end.",
         )
     if status == 422:
         return InvalidRequest(f"The server refused {what} (422){shown}", status, detail)

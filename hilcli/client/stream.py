@@ -360,8 +360,8 @@ class RunStream:
                 raise RunLost(
                     f"Lost the connection to run {self.run_id} and could not rejoin it.",
                     str(self.run_id),
-                    hint=f"The run goes on on the server; `hil attach {self.thread_id}` "
-                    "joins it again.",
+                    hint="The run goes on on the server; "
+                    f"`{self._client.hints.line('attach', self.thread_id)}` joins it again.",
                 )
             delay = backoff_delay(failures)
             if self._on_reconnect is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -11,22 +11,44 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.search import accept_search
 
+#: The choices for a command's argument, each with a few words about it; asked at each Tab.
+Choices = Callable[[], Iterable[tuple[str, str]]]
+
 
 class SlashCompleter(Completer):
-    """Completes the slash command at the start of the line, with what each one does."""
+    """Completes the slash command at the start of the line, with what each one does, and
+    the argument of a command that has `arguments` (such as `/assistant NAME`)."""
 
-    def __init__(self, commands: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        commands: Iterable[tuple[str, str]] = (),
+        arguments: Mapping[str, Choices] | None = None,
+    ) -> None:
         self.commands = list(commands)
+        self.arguments: dict[str, Choices] = dict(arguments or {})
 
     def get_completions(
         self, document: Document, complete_event: CompleteEvent
     ) -> Iterable[Completion]:
         text = document.text_before_cursor
-        if not text.startswith("/") or any(ch.isspace() for ch in text):
+        if not text.startswith("/"):
+            return
+        command, space, typed = text.partition(" ")
+        if space:
+            yield from self._argument(command, typed)
             return
         for name, about in self.commands:
             if name.startswith(text):
                 yield Completion(name, start_position=-len(text), display_meta=about)
+
+    def _argument(self, command: str, typed: str) -> Iterable[Completion]:
+        """The choices of `command`'s one argument that start with what is typed of it."""
+        choices = self.arguments.get(command)
+        if choices is None or any(ch.isspace() for ch in typed):
+            return
+        for name, about in choices():
+            if name.startswith(typed):
+                yield Completion(name, start_position=-len(typed), display_meta=about)
 
 
 def key_bindings(enter_sends: Callable[[], bool]) -> KeyBindings:

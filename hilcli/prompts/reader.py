@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -163,10 +163,16 @@ class PromptReader:
         )
 
     def configure_repl(
-        self, commands: Sequence[tuple[str, str]], toolbar: Callable[[], str] | None
+        self,
+        commands: Sequence[tuple[str, str]],
+        toolbar: Callable[[], str] | None,
+        *,
+        arguments: Mapping[str, Callable[[], Iterable[tuple[str, str]]]] | None = None,
     ) -> None:
-        """Offer `commands` (name, what it does) on Tab and show `toolbar`'s text at the bottom."""
+        """Offer `commands` (name, what it does) on Tab, and after a command in `arguments`
+        the choices it gives; show `toolbar`'s text at the bottom."""
         self.completer.commands = list(commands)
+        self.completer.arguments = dict(arguments or {})
         if toolbar is None:
             self._session.bottom_toolbar = None
             return

@@ -178,7 +178,9 @@ class RichDisplay:
                     )
                 )
             if resume_hint:
-                self.console.print(Text(safe_text(f"answer with: {resume_hint}"), style="yellow"))
+                # never folded: a newline inside the command would break it when pasted
+                line = Text(safe_text(f"answer with: {resume_hint}"), style="yellow")
+                self.console.print(line, soft_wrap=True)
         elif status == "error":
             self.console.print(Text(f"✗ the run failed on thread {thread}", style="bold red"))
         else:
