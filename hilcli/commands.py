@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hilcli.errors import (
     AnswerNotSent,
+    Cancelled,
     ExitStatus,
+    HilError,
     NoPreparedAnswer,
     NothingToResume,
     ThreadBusy,
@@ -21,6 +25,7 @@ from hilcli.options import CommonOptions
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
     from hilcli.config import Settings
+    from hilcli.hints import HilCommand
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session, Terminal
 
@@ -49,9 +54,16 @@ def _settings(opts: CommonOptions, url: str | None = None) -> Settings:
 
 
 def _client(settings: Settings) -> AgentClient:
+    """The client for `settings`; its `hints` spell commands that reach the same server."""
     from hilcli.client import AgentClient
+    from hilcli.hints import HilCommand
 
-    return AgentClient(settings.url, api_key=settings.api_key, headers=settings.headers)
+    return AgentClient(
+        settings.url,
+        api_key=settings.api_key,
+        headers=settings.headers,
+        hints=HilCommand.for_settings(settings),
+    )
 
 
 def _stream_modes(settings: Settings) -> list[str]:
@@ -103,13 +115,16 @@ def _session(
         from hilcli.autoanswer import answering_terminal
 
         terminal = answering_terminal(frontend, opts.answers, opts.answer)
-    return Session(
+    session = Session(
         _client(settings),
         settings.assistant,
         terminal,
         stream_modes=_stream_modes(settings),
         on_ctrl_c=opts.on_ctrl_c.value,
     )
+    session.interrupt_before = list(opts.interrupt_before or ())  # breakpoints of every run
+    session.interrupt_after = list(opts.interrupt_after or ())
+    return session
 
 
 # -- chat ------------------------------------------------------------------------------------
@@ -153,24 +168,86 @@ def _exit_status(outcome: RunOutcome) -> int:
     return ExitStatus.OK
 
 
-def _resume_hint(outcome: RunOutcome) -> str | None:
+def _resume_hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
+    """The command that answers what `outcome` waits for, with its real ids, as pasted."""
     if outcome.status != "interrupted":
         return None
+    thread_id = outcome.thread_id
     if outcome.unread:
-        return f"hil show {outcome.thread_id}"
+        return hints.line("show", thread_id)
     if not outcome.interrupts:
-        return f"hil resume {outcome.thread_id} --value-json null"
+        return hints.line("resume", thread_id, "--continue")  # a breakpoint pause
     from hilcli.interrupts import answer_flags
 
     first = outcome.interrupts[0]
-    if len(outcome.interrupts) > 1:
-        return f"hil resume {outcome.thread_id} --interrupt-id ID {answer_flags(first)}"
-    return f"hil resume {outcome.thread_id} {answer_flags(first)}"
+    if len(outcome.interrupts) > 1:  # the first one; the others are answered after it
+        return hints.line("resume", thread_id, "--interrupt-id", first.id, then=answer_flags(first))
+    return hints.line("resume", thread_id, then=answer_flags(first))
 
 
-def _finish(display: Display, outcome: RunOutcome) -> int:
-    display.result(outcome.to_json(), _resume_hint(outcome))
+def _finish(session: Session, display: Display, outcome: RunOutcome) -> int:
+    display.result(outcome.to_json(), _resume_hint(outcome, session.client.hints))
     return _exit_status(outcome)
+
+
+def _where_it_stands(outcome: RunOutcome, hints: HilCommand) -> str:
+    """One line saying where the thread stands after an early exit, with what to type next."""
+    thread_id = outcome.thread_id
+    hint = _resume_hint(outcome, hints)
+    if outcome.status == "interrupted" and hint:
+        return f"thread {thread_id} waits for an answer: {hint}"
+    if outcome.status == "error":
+        return f"the run failed on thread {thread_id}"
+    return f"thread {thread_id} is {'done' if outcome.status == 'done' else outcome.status}"
+
+
+def _standing(session: Session) -> RunOutcome | None:
+    """The thread's situation after an early exit: the last one read, else read now."""
+    last = session.last_outcome
+    if last is not None and last.thread_id == session.thread_id:
+        return last
+    try:
+        return session.outcome_now()
+    except HilError:  # busy, gone or unreachable: only the thread id can be said
+        return None
+
+
+@contextmanager
+def _thread_kept(session: Session, display: Display, json_output: bool) -> Iterator[None]:
+    """Once a thread exists, no exit loses it (cli.md: the `result` line is always last).
+
+    An answer that does not fit (a rule's, an `--answer`'s: exit 2) or Ctrl-C / Ctrl-D at an
+    answer prompt (exit 130) would otherwise end the command with the thread waiting on the
+    server and nothing saying which: the error says the thread id and the command that
+    answers it, and `--json` still gets its `result` line.
+    """
+    try:
+        yield
+    except (KeyboardInterrupt, EOFError) as exc:
+        if session.thread_id is None:
+            raise
+        outcome = _standing(session)
+        if outcome is None:
+            raise Cancelled(f"Stopped; thread {session.thread_id}.") from exc
+        if json_output:
+            display.result(outcome.to_json(), None)
+        raise Cancelled(f"Stopped; {_where_it_stands(outcome, session.client.hints)}") from exc
+    except UsageError as exc:
+        if session.thread_id is None:
+            raise
+        outcome = _standing(session)
+        if outcome is not None and json_output:
+            display.result(outcome.to_json(), None)
+        if session.thread_id in (exc.hint or ""):  # its hint already names the thread
+            raise
+        where = (
+            f"thread {session.thread_id}."
+            if outcome is None
+            else _where_it_stands(outcome, session.client.hints)
+        )
+        where = where[0].upper() + where[1:]
+        exc.hint = f"{exc.hint} {where}" if exc.hint else where
+        raise
 
 
 def _parse_json(text: str, flag: str) -> Any:
@@ -208,13 +285,13 @@ def run_command(
     # Prepared answers keep the run going; what they do not cover is asked on a terminal.
     ask_rest = prepared and sys.stdin.isatty() and sys.stdout.isatty() and not opts.json_output
     session = _session(opts, settings, display, interactive=ask_rest)
-    with session.client:
+    with session.client, _thread_kept(session, display, opts.json_output):
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         outcome = session.run(input=run_input)
         if prepared:
             outcome = _converse_with_rules(session, display, outcome)
-        return _finish(display, outcome)
+        return _finish(session, display, outcome)
 
 
 @dataclass
@@ -256,7 +333,8 @@ def resume_command(
     settings = _settings(opts)
     display = _display(opts)
     session = _session(opts, settings, display, interactive=False)
-    with session.client:
+    hints = session.client.hints
+    with session.client, _thread_kept(session, display, opts.json_output):
         thread = session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         try:
             outcome = session.outcome_now()
@@ -267,12 +345,12 @@ def resume_command(
                 hint=exc.hint,
             ) from exc
         if outcome.at_breakpoint and answer.value_json is not None and parsed is None:
-            return _finish(display, session.run(input=None))  # continue past a breakpoint
+            return _finish(session, display, session.run(input=None))  # continue past a breakpoint
         pending = outcome.interrupts
         if not pending and outcome.unread:
             raise NothingToResume(
                 f"Thread {thread_id} waits on a question hil cannot read; nothing was sent.",
-                hint=f"`hil show {thread_id} --json` shows what the server sent.",
+                hint=f"`{hints.line('show', thread_id, '--json')}` shows what the server sent.",
             )
         if not pending:
             raise NothingToResume(
@@ -280,7 +358,7 @@ def resume_command(
                 f"(status: {thread.get('status', 'unknown')}); nothing was sent."
             )
         if not answer.given:  # the rules answer what is pending, and what comes after
-            return _finish(display, _converse_with_rules(session, display, outcome))
+            return _finish(session, display, _converse_with_rules(session, display, outcome))
         if interrupt_id is not None:
             chosen = [item for item in pending if item.id == interrupt_id]
             if not chosen:
@@ -307,19 +385,20 @@ def resume_command(
             approve=answer.approve,
             reject=answer.reject,
             message=answer.message,
-            thread_id=shlex.quote(thread_id),
+            thread_id=thread_id,
+            hints=hints,
         )
         try:
             result = session.resume({target.id: value}, pending=pending)
         except AnswerNotSent as exc:
-            exc.hint = (
-                f"Re-send it with: hil resume {thread_id} --interrupt-id {shlex.quote(target.id)} "
-                f"--value-json {shlex.quote(json.dumps(value))}"
+            resend = hints.line(
+                "resume", thread_id, "--interrupt-id", target.id, "--value-json", json.dumps(value)
             )
+            exc.hint = f"Re-send it with: {resend}"
             raise
         if prepared:
             result = _converse_with_rules(session, display, result)
-        return _finish(display, result)
+        return _finish(session, display, result)
 
 
 def _converse_with_rules(session: Session, display: Display, outcome: RunOutcome) -> RunOutcome:

@@ -114,9 +114,11 @@ class Repl:
 
             why = "Left" if isinstance(exc, LeaveAnswering) else "Input ended"
             thread = self.session.thread_id
+            hints = self.session.client.hints
             self.display.notice(
                 f"{why}; the question stays pending on thread {thread}: "
-                f"`hil chat --thread {thread}` asks it again (or `hil inbox`)."
+                f"`{hints.line('chat', '--thread', str(thread))}` asks it again "
+                f"(or `{hints.line('inbox')}`)."
             )
 
     def _read_and_act(self) -> None:

@@ -33,6 +33,7 @@ from hilcli.events import (
     state_lists_interrupts,
     with_stream_schemas,
 )
+from hilcli.hints import busy_message
 from hilcli.interrupts import interrupt_summary, resume_value
 
 if TYPE_CHECKING:
@@ -59,6 +60,11 @@ class RunOutcome:
     missed_events: bool = False
     """The stream could not replay what a rejoin missed: `values` (from `/state`) is what
     the terminal shows of the run's end."""
+    checkpoint_id: str | None = None
+    """The thread's checkpoint the state read stood at (where a question or a pause is held)."""
+    changes: list[str] = field(default_factory=list, compare=False)
+    """At a breakpoint pause: what changed in the state since the previous pause, a line a
+    key (`hilcli.history.state_changes`)."""
 
     @property
     def at_breakpoint(self) -> bool:
@@ -168,6 +174,13 @@ class Session:
         self.last_outcome: RunOutcome | None = None
         #: What the server is known to lack, from `/info`, read once when first needed.
         self._server: ServerKind | None = None
+        #: Breakpoints of every run this session starts (`--interrupt-before/-after`).
+        self.interrupt_before: list[str] = []
+        self.interrupt_after: list[str] = []
+        #: The checkpoint the next run starts from (`/rewind`), then the latest again.
+        self.start_from: str | None = None
+        #: The state's values at the previous pause (or state read), for `RunOutcome.changes`.
+        self.pause_values: Any = None
 
     # -- threads --------------------------------------------------------------------------
 
@@ -245,11 +258,10 @@ class Session:
         runs = self._runs(thread_id)
         if _active(runs):
             raise ThreadBusy(
-                f"Thread {thread_id} is busy: a run is in progress.",
-                409,
-                hint=f"`hil attach {thread_id}` joins it.",
+                busy_message(thread_id), 409, hint=self.client.hints.busy_hint(thread_id)
             )
-        outcome = self._outcome(thread_id, None, None)
+        # The latest run's id is known: a `result` line never says `"run_id": null` then.
+        outcome = self._outcome(thread_id, runs[0]["run_id"] if runs else None, None)
         if runs and any(item.response_schema is None for item in outcome.interrupts):
             self._recover_schemas(outcome, runs[0])
         return outcome
@@ -376,6 +388,10 @@ class Session:
                 last_error = exc
                 continue
             self._forget(answers)
+            if outcome.status == "error" and not _answer_refused(outcome, answers):
+                from hilcli.time_travel import say_way_back  # the way back to the question
+
+                say_way_back(self, answers, pending)
             return outcome
         assert last_error is not None
         raise AnswerNotSent(last_error, dict(answers))
@@ -416,12 +432,18 @@ class Session:
         input: Any = None,
         command: Mapping[str, Any] | None = None,
         known_idle: bool = False,
+        checkpoint_id: str | None = None,
     ) -> RunOutcome:
         """Stream one run to its end and say how it ended. `known_idle`: the caller read the
-        thread an instant ago and no run was on it (see `_refuse_if_busy`)."""
+        thread an instant ago and no run was on it (see `_refuse_if_busy`). The run starts
+        from `checkpoint_id` (else `start_from`, once; else the latest) and pauses at the
+        session's breakpoints."""
         thread_id = self.ensure_thread()
         if not known_idle:
             self._refuse_if_busy(thread_id)
+        checkpoint_id, self.start_from = checkpoint_id or self.start_from, None
+        if self.pause_values is None and (self.interrupt_before or self.interrupt_after):
+            self.pause_values = self.client.get_state(thread_id).get("values")
         stream = self.client.stream_run(
             thread_id,
             self.assistant,
@@ -431,6 +453,9 @@ class Session:
             on_reconnect=self._reconnecting,
             on_replay_gap=self.terminal.notice,
             replays=self.server_kind().replays_joins is not False,
+            checkpoint_id=checkpoint_id,
+            interrupt_before=self.interrupt_before,
+            interrupt_after=self.interrupt_after,
         )
         return self._watch(stream)
 
@@ -462,9 +487,7 @@ class Session:
             return
         if self.client.get_thread(thread_id).get("status") == "busy":
             raise ThreadBusy(
-                "The thread is already running a task.",
-                409,
-                hint="Wait for the run to finish, or `hil attach THREAD` to watch it.",
+                busy_message(thread_id), 409, hint=self.client.hints.busy_hint(thread_id)
             )
 
     def attach(self) -> RunOutcome | None:
@@ -529,7 +552,7 @@ class Session:
         if self.on_ctrl_c == "detach":
             raise Cancelled(
                 "Stopped watching; the run goes on on the server.",
-                hint=f"`hil attach {thread_id}` joins it again.",
+                hint=f"`{self.client.hints.line('attach', thread_id)}` joins it again.",
             )
         try:
             run_ids = (
@@ -540,7 +563,7 @@ class Session:
         except HilError as exc:
             raise Cancelled(
                 f"Stopped watching, but could not cancel the run: {exc.message}",
-                hint=f"`hil attach {thread_id}` shows whether it still runs.",
+                hint=f"`{self.client.hints.line('attach', thread_id)}` shows if it still runs.",
             ) from exc
         if not run_ids:
             raise Cancelled("Stopped before the run started; nothing runs on the thread.")
@@ -582,8 +605,21 @@ class Session:
             next_nodes=next_nodes,
             read_at=read_at,
             unread=unread,
+            checkpoint_id=_checkpoint_of(state),
         )
+        if self.last_outcome.at_breakpoint:
+            from hilcli.history import state_changes
+
+            self.last_outcome.changes = state_changes(self.pause_values, state.get("values"))
+        self.pause_values = state.get("values")
         return self.last_outcome
+
+
+def _checkpoint_of(state: Mapping[str, Any]) -> str | None:
+    """The id of the checkpoint a thread state stands at."""
+    checkpoint = state.get("checkpoint")
+    found = checkpoint.get("checkpoint_id") if isinstance(checkpoint, Mapping) else None
+    return found if isinstance(found, str) and found else None
 
 
 def _active(runs: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
