@@ -68,6 +68,9 @@ class Repl:
         #: `/assistant` was not used since).
         self._adopt_assistant = not settings.assistant_given
         session.on_new_thread = self._thread_created
+        from hilcli.repl_history import install_time_travel
+
+        install_time_travel(self)  # /history, /rewind, /edit; "edit" at breakpoint pauses
         configure = getattr(self.reader, "configure_repl", None)
         if configure is not None:
             configure(
@@ -173,10 +176,11 @@ class Repl:
         question = self._pending_question()
         if question is None:
             return True
+        summary = interrupt_summary(question, 50)
+        stop = "" if summary.endswith(("?", ".", "!", "…")) else "."
         try:
             choice = self.reader.read(
-                f"A question is waiting: {interrupt_summary(question, 50)}. "
-                f"Drop it and {doing}? [y/N] "
+                f"A question is waiting: {summary}{stop} Drop it and {doing}? [y/N] "
             )
         except (EOFError, KeyboardInterrupt):
             choice = ""
