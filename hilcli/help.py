@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from typer.core import TyperArgument, TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 #: `hil --help` ends with this: the environment, the config file and the exit codes
 #: (shared/docs/cli.md). `\b` keeps the framework from re-wrapping a paragraph.
@@ -62,15 +62,36 @@ class PlainArgument(TyperArgument):
         return None
 
 
-def _plain(command: Any) -> Any:
-    """`command` with its arguments shown plainly (see `PlainArgument`).
+class PlainOption(TyperOption):
+    """An option whose bounds read `at least 1` or `1 to 100`, not `x>=1` or `1<=x<=100`."""
 
-    Typer builds its own argument objects with no hook to choose their class; their class is
+    def _get_number_range_help_str(self) -> str | None:
+        low, high = getattr(self, "min", None), getattr(self, "max", None)
+        if getattr(self, "count", False) and low == 0 and high is None:
+            return None
+        if low is not None and high is not None:
+            return f"{low} to {high}"
+        if low is not None:
+            return f"at least {low}"
+        if high is not None:
+            return f"at most {high}"
+        return None
+
+
+#: The framework's parameter classes and the subclasses that show them plainly.
+_PLAIN: dict[type, type] = {TyperArgument: PlainArgument, TyperOption: PlainOption}
+
+
+def _plain(command: Any) -> Any:
+    """`command` with its parameters shown plainly (see `PlainArgument`, `PlainOption`).
+
+    Typer builds its own parameter objects with no hook to choose their class; their class is
     swapped for the subclass that only changes how they are shown.
     """
     for param in getattr(command, "params", ()):
-        if type(param) is TyperArgument:
-            param.__class__ = PlainArgument
+        plain = _PLAIN.get(type(param))
+        if plain is not None:
+            param.__class__ = plain
     return command
 
 

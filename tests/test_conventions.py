@@ -164,6 +164,8 @@ def test_arguments_are_shown_plainly(hil_env: dict[str, str]) -> None:
         text = _help(hil_env, name, "--help")
         for phrase in ("{", "}", "<str>", "<int>"):
             assert phrase not in text.split("Options:")[0], (name, phrase)
+        assert not re.search(r"x[<>]=|<=x", text), name  # bounds in words: "at least 1"
+    assert "[default: 20; at least 1]" in " ".join(_help(hil_env, "threads", "-h").split())
 
 
 # -- usage errors in our own words ------------------------------------------------------------
