@@ -27,7 +27,7 @@ Environment (each below its flag, above the config file):
   HIL_PROFILE      config profile (-p)
   XDG_CONFIG_HOME  where the default config file lives
   XDG_STATE_HOME   where chat history is kept ($XDG_STATE_HOME/hil/history)
-  VISUAL, EDITOR   editor for arguments edited in a review
+  VISUAL, EDITOR   the editor for edits (a review's arguments, hil edit)
   NO_COLOR         no colours
 
 \b
