@@ -26,6 +26,7 @@ from hilcli.options import CommonOptions
 
 if TYPE_CHECKING:
     from hilcli.events import PendingInterrupt
+    from hilcli.hints import HilCommand
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session
 
@@ -37,24 +38,25 @@ def _print_json(document: Any) -> None:
     sys.stdout.write(json_safe(text) + "\n")
 
 
-def _hint(outcome: RunOutcome) -> str | None:
-    """The command that goes on from where `outcome` stopped."""
+def _hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
+    """The command that goes on from where `outcome` stopped, spelled by `hints` (the
+    connection flags typed, real ids) so that it works when pasted."""
     if outcome.status != "interrupted":
         return None
     thread_id = outcome.thread_id
     if outcome.unread:
-        return f"hil show {thread_id}"
+        return hints.line("show", thread_id)
     if not outcome.interrupts:
-        return f"hil resume {thread_id} --continue"
+        return hints.line("resume", thread_id, "--continue")
     from hilcli.interrupts import answer_flags
 
     first = outcome.interrupts[0]
-    pick = f"--interrupt-id {shlex.quote(first.id)} " if len(outcome.interrupts) > 1 else ""
-    return f"hil resume {thread_id} {pick}{answer_flags(first)}"
+    pick = ("--interrupt-id", first.id) if len(outcome.interrupts) > 1 else ()
+    return hints.line("resume", thread_id, *pick, then=answer_flags(first))
 
 
-def _finish(display: Display, outcome: RunOutcome) -> int:
-    display.result(outcome.to_json(), _hint(outcome))
+def _finish(display: Display, outcome: RunOutcome, hints: HilCommand) -> int:
+    display.result(outcome.to_json(), _hint(outcome, hints))
     return _exit_status(outcome)
 
 
@@ -142,9 +144,12 @@ def resume_at_command(
         point = time_travel.find(session, thread_id, checkpoint)
         where = f"at checkpoint {point.id}"
         if not point.interrupts:
+            run_from = session.client.hints.line(
+                "run", "--thread", thread_id, "--checkpoint", point.id
+            )
             raise NothingToResume(
                 f"No question was pending at checkpoint {point.id}; nothing was sent.",
-                hint=f"`hil run --thread {thread_id} --checkpoint {point.id}` runs from it.",
+                hint=f"`{run_from}` runs from it.",
             )
         if answer.given:
             target = _pick(point.interrupts, interrupt_id, where)
@@ -163,7 +168,7 @@ def resume_at_command(
         outcome = time_travel.answer_at(session, point, answers)
         if prepared:
             outcome = _converse_with_rules(session, display, outcome)
-        return _finish(display, outcome)
+        return _finish(display, outcome, session.client.hints)
 
 
 def _continue(opts: CommonOptions, thread_id: str) -> int:
@@ -181,7 +186,7 @@ def _continue(opts: CommonOptions, thread_id: str) -> int:
             what = "waits for an answer" if outcome.interrupts else f"is {outcome.status}"
             raise NothingToResume(
                 f"Thread {thread_id} is not paused at a breakpoint (it {what}); nothing was sent.",
-                hint=_hint(outcome),
+                hint=_hint(outcome, session.client.hints),
             )
         if not (session.interrupt_before or session.interrupt_after):
             before, after = time_travel.last_breakpoints(session, thread_id)
@@ -189,7 +194,7 @@ def _continue(opts: CommonOptions, thread_id: str) -> int:
         result = session.run(input=None, known_idle=True)
         if _prepared_answers(opts):
             result = _converse_with_rules(session, display, result)
-        return _finish(display, result)
+        return _finish(display, result, session.client.hints)
 
 
 # -- hil run --checkpoint ---------------------------------------------------------------------
@@ -228,7 +233,7 @@ def run_at_command(
         outcome = time_travel.run_from(session, point.id, run_input)
         if prepared:
             outcome = _converse_with_rules(session, display, outcome)
-        return _finish(display, outcome)
+        return _finish(display, outcome, session.client.hints)
 
 
 # -- hil edit ----------------------------------------------------------------------------------
