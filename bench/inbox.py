@@ -17,7 +17,9 @@ start-up included, as a person waits for it):
 * `threads --json`: `hil threads --status interrupted --limit SIZE --json` to its end.
 
 Wall time is the median of the runs; each run's HTTP requests are counted by the
-`sitecustomize` hook of bench/servers.py, and its peak resident memory read from `wait4`.
+`sitecustomize` hook of bench/servers.py, and its peak resident memory is the `VmHWM` the
+process reports at exit (`wait4`'s `ru_maxrss` would count the benchmark's own memory, which
+the child inherits before `exec`).
 The listing's length is checked against the size. Goal (issue 15): the inbox's first screen
 at 5,000 within 1.5x of the first screen at 10.
 """
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,20 @@ GOAL = 1.5
 """The inbox's first screen at the largest size over the first screen at the smallest."""
 BATCH = 100
 """Runs per `POST /runs/batch`."""
+
+PEAK_ENV = "BENCH_PEAK_RSS"
+PEAK_HOOK = '''
+
+def _peak_rss():
+    """Written by bench/inbox.py: this process's peak resident memory (kB) to $BENCH_PEAK_RSS."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["BENCH_PEAK_RSS"], "w", encoding="ascii") as out:
+        out.write(peak)
+
+
+atexit.register(_peak_rss)
+'''
 
 MEASURES = ("inbox first screen", "inbox --json", "threads first screen", "threads --json")
 
@@ -101,17 +116,16 @@ def hil(*args: str) -> list[str]:
     return [sys.executable, "-m", "hilcli", *args]
 
 
-def run_piped(command: list[str], env: dict[str, str], workdir: Path) -> tuple[float, str, float]:
-    """Run `command` to its end with its output in a file: wall seconds, output, peak MB."""
+def run_piped(command: list[str], env: dict[str, str], workdir: Path) -> tuple[float, str]:
+    """Run `command` to its end with its output in a file: wall seconds and the output."""
     output = workdir / "output.txt"
     began = time.perf_counter()
     with open(output, "wb") as out:
-        child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=out)
-        _, status, usage = os.wait4(child.pid, 0)
+        done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, stdout=out)
     wall = time.perf_counter() - began
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command[2:5])}… failed: exit {status}")
-    return wall, output.read_text(encoding="utf-8"), usage.ru_maxrss / 1024
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command[2:5])}… failed: exit {done.returncode}")
+    return wall, output.read_text(encoding="utf-8")
 
 
 def run_inbox_screen(command: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -136,8 +150,9 @@ def run_inbox_screen(command: list[str], env: dict[str, str]) -> tuple[float, st
 
 def measure_size(url: str, size: int, repeat: int, workdir: Path) -> dict[str, Sample]:
     """Every measure at one size, `repeat` runs each (interleaved), requests traced."""
-    trace = workdir / "trace.json"
+    trace, peak = workdir / "trace.json", workdir / "peak.txt"
     env = {**client_env(), TRACE_ENV: str(trace), "PYTHONPATH": str(workdir / "hook")}
+    env[PEAK_ENV] = str(peak)
     pty_env = {**env, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "40"}
     pty_env["TERM"] = "xterm"
     samples = {name: Sample() for name in MEASURES}
@@ -152,19 +167,19 @@ def measure_size(url: str, size: int, repeat: int, workdir: Path) -> dict[str, S
     for _ in range(repeat):
         for name, command in commands.items():
             trace.unlink(missing_ok=True)
+            peak.unlink(missing_ok=True)
             if name == "inbox first screen":
                 wall, screen = run_inbox_screen(command, pty_env)
                 if "What is your name?" not in screen:
                     raise SystemExit(f"the inbox's first screen lists no question:\n{screen}")
-                rss = float("nan")
             else:
-                wall, output, rss = run_piped(command, env, workdir)
+                wall, output = run_piped(command, env, workdir)
                 if name.endswith("--json") and len(json.loads(output)) != size:
                     raise SystemExit(f"{name} listed {len(json.loads(output))}, not {size}")
             sample = samples[name]
             sample.walls.append(wall)
             sample.requests.append(len(read_trace(trace).requests))
-            sample.rss_mb.append(rss)
+            sample.rss_mb.append(int(peak.read_text(encoding="ascii")) / 1024)
     return samples
 
 
@@ -174,7 +189,8 @@ def measure(sizes: tuple[int, ...] = SIZES, repeat: int = 3) -> dict[int, dict[s
     with tempfile.TemporaryDirectory(prefix="hil-bench-inbox-") as tmp:
         workdir = Path(tmp)
         (workdir / "hook").mkdir()
-        (workdir / "hook" / "sitecustomize.py").write_text(TRACE_HOOK, encoding="utf-8")
+        hook = TRACE_HOOK + PEAK_HOOK
+        (workdir / "hook" / "sitecustomize.py").write_text(hook, encoding="utf-8")
         with LocalServer(GRAPHS_CONFIG, startup_timeout=90, jobs=50) as server:
             with httpx.Client(base_url=server.url, timeout=120) as http:
                 for size in sorted(sizes):
@@ -202,9 +218,8 @@ def report(results: dict[int, dict[str, Sample]]) -> list[str]:
         row = f"{'  requests':22}" + "".join(f"{count:>16.0f}" for count in counts)
         lines.append(row)
         memory = [statistics.median(results[size][name].rss_mb) for size in sizes]
-        if all(value == value for value in memory):  # no NaN: measured
-            row = f"{'  peak memory':22}" + "".join(f"{value:>14.0f}MB" for value in memory)
-            lines.append(f"{row}  {memory[-1] / memory[0]:6.2f}x")
+        row = f"{'  peak memory':22}" + "".join(f"{value:>14.1f}MB" for value in memory)
+        lines.append(f"{row}  {memory[-1] / memory[0]:6.2f}x")
     first = [results[size]["inbox first screen"].wall for size in (small, large)]
     ratio = first[1] / first[0]
     verdict = "ok" if ratio <= GOAL else "MISSED"
