@@ -68,9 +68,6 @@ class Repl:
         #: `/assistant` was not used since).
         self._adopt_assistant = not settings.assistant_given
         session.on_new_thread = self._thread_created
-        from hilcli.repl_history import install_time_travel
-
-        install_time_travel(self)  # /history, /rewind, /edit; "edit" at breakpoint pauses
         configure = getattr(self.reader, "configure_repl", None)
         if configure is not None:
             configure(
@@ -176,7 +173,15 @@ class Repl:
         question = self._pending_question()
         if question is None:
             return True
-        summary = interrupt_summary(question, 50)
+        try:  # someone else (the inbox, another hil) may have answered it meanwhile
+            waiting = self.session.pending()
+        except HilError:
+            waiting = [question]
+        if not waiting:
+            self.session.last_outcome = None
+            self._refresh_status()
+            return True
+        summary = interrupt_summary(waiting[0], 50)
         stop = "" if summary.endswith(("?", ".", "!", "…")) else "."
         try:
             choice = self.reader.read(

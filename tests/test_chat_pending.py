@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from tests.hilterm import pty_session, quit_chat
-from tests.support import get_state
+from tests.support import get_state, run_hil
 
 THREAD_ID = re.compile(r"New thread ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 DROP_PROMPT = r"A question is waiting: What is your name\? Drop it and send this message\? \[y/N\]"
@@ -97,6 +97,24 @@ def test_yes_drops_the_question_and_sends_the_message(
         quit_chat(child)
     assert child.exitstatus == 0
     assert human_messages(http, thread_id) == ["hi", "something else"]
+
+
+def test_a_question_answered_elsewhere_meanwhile_is_not_asked_about(
+    server_url: str, hil_env: dict[str, str], http: httpx.Client
+) -> None:
+    with pty_session(["chat", "--url", server_url, "-a", "ask"], hil_env) as child:
+        thread_id = left_at_the_question(child)
+        elsewhere = run_hil(hil_env, "resume", thread_id, "--value", "Eve", "--url", server_url)
+        assert elsewhere.returncode == 0, elsewhere.stderr
+        child.sendline("next")  # nothing waits any more: sent without asking
+        child.expect(r"What is your name\?")
+        assert "A question is waiting" not in child.before
+        child.expect("answer>")
+        child.sendline("Fay")
+        child.expect("Hello, Fay!")
+        quit_chat(child)
+    assert child.exitstatus == 0
+    assert human_messages(http, thread_id) == ["hi", "next"]
 
 
 class ScriptedReader:
