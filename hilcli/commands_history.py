@@ -84,7 +84,7 @@ def history_command(opts: CommonOptions, thread_id: str, limit: int, before: str
     from hilcli.render.history_view import print_history
     from hilcli.render.tables import stdout_console
 
-    print_history(stdout_console(), page.checkpoints, page.older, thread_id)
+    print_history(stdout_console(), page.checkpoints, page.older, thread_id, session.client.hints)
 
 
 # -- hil resume --checkpoint / --continue --------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from hilcli.errors import NotFound, UsageError
 from hilcli.events import PendingInterrupt, interrupts_from_state
+from hilcli.hints import PLAIN, HilCommand
 from hilcli.interrupts import interrupt_summary
 
 #: The most checkpoints the server returns per history request (langgraph-api's schema).
@@ -162,16 +163,18 @@ def history_pages(
         before = found[-1].id
 
 
-def find_checkpoint(reader: HistoryReader, thread_id: str, typed: str) -> Checkpoint:
+def find_checkpoint(
+    reader: HistoryReader, thread_id: str, typed: str, hints: HilCommand = PLAIN
+) -> Checkpoint:
     """The checkpoint of the thread that `typed` names: its whole id, or a unique head or
     tail of it (as `hil history` shows). Raises `NotFound` (exit 4) when none matches and
-    `UsageError` when several do."""
+    `UsageError` when several do; their hints spell `hil history` with `hints`."""
     typed = typed.strip()
     if len(typed) < TYPED_ID_MIN:
         raise UsageError(
             f"Checkpoint {typed!r} is too short: give at least {TYPED_ID_MIN} characters "
             "of its id.",
-            hint=f"`hil history {thread_id}` lists the checkpoints.",
+            hint=f"`{hints.line('history', thread_id)}` lists the checkpoints.",
         )
     matches: list[Checkpoint] = []
     for page in history_pages(reader, thread_id):
@@ -184,7 +187,7 @@ def find_checkpoint(reader: HistoryReader, thread_id: str, typed: str) -> Checkp
         raise NotFound(
             f"Thread {thread_id} has no checkpoint {typed}.",
             404,
-            hint=f"`hil history {thread_id}` lists its checkpoints.",
+            hint=f"`{hints.line('history', thread_id)}` lists its checkpoints.",
         )
     if len(matches) > 1:
         raise UsageError(

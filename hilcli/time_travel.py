@@ -18,13 +18,13 @@ The session layer (no terminal): it drives a `Session` and its client. The rules
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hilcli.errors import HilError, NothingToResume
 from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.hints import PLAIN, HilCommand
 from hilcli.history import Checkpoint, checkpoints, find_checkpoint, history_pages
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def history_page(session: Session, thread_id: str, limit: int, before: str | Non
 
 def find(session: Session, thread_id: str, typed: str) -> Checkpoint:
     """The checkpoint `typed` names on the thread (whole id, or a unique head or tail)."""
-    return find_checkpoint(session.client, thread_id, typed)
+    return find_checkpoint(session.client, thread_id, typed, session.client.hints)
 
 
 class _Quiet:
@@ -164,8 +164,8 @@ def answer_at(session: Session, checkpoint: Checkpoint, answers: Mapping[str, An
             raise NothingToResume(
                 "Replayed from that checkpoint, the graph asked other questions; your answer "
                 "was not sent.",
-                hint=f"The thread now waits on them: `hil resume {replayed.thread_id}` "
-                "answers them.",
+                hint="The thread now waits on them: "
+                f"`{session.client.hints.line('resume', replayed.thread_id)}` answers them.",
             )
         mapped[match.id] = value
     return session.resume(mapped, pending=replayed.interrupts)
@@ -237,15 +237,21 @@ def question_checkpoint(
     return None
 
 
-def way_back_line(thread_id: str, checkpoint: Checkpoint, question: PendingInterrupt | None) -> str:
-    """The `hil resume --checkpoint` command that answers `question` again."""
+def way_back_line(
+    thread_id: str,
+    checkpoint: Checkpoint,
+    question: PendingInterrupt | None,
+    hints: HilCommand = PLAIN,
+) -> str:
+    """The `hil resume --checkpoint` command that answers `question` again, spelled by
+    `hints` (so that it works when pasted)."""
     from hilcli.interrupts import answer_flags
 
     flags = answer_flags(question) if question is not None else "--value-json JSON"
-    pick = ""
+    pick: tuple[str, ...] = ()
     if question is not None and len(checkpoint.interrupts) > 1:
-        pick = f" --interrupt-id {shlex.quote(question.id)}"
-    return f"hil resume {thread_id} --checkpoint {checkpoint.id}{pick} {flags}"
+        pick = ("--interrupt-id", question.id)
+    return hints.line("resume", thread_id, "--checkpoint", checkpoint.id, *pick, then=flags)
 
 
 def say_way_back(
@@ -268,5 +274,5 @@ def say_way_back(
         question = next((item for item in pending if item.id in answers), None)
     session.terminal.notice(
         f"The run failed after your answer; the question is kept at checkpoint {found.id}. "
-        f"Answer it again with: {way_back_line(thread_id, found, question)}"
+        f"Answer it again with: {way_back_line(thread_id, found, question, session.client.hints)}"
     )

@@ -197,3 +197,16 @@ def test_chat_left_at_a_question_hints_a_chat_that_asks_it_again(
     again = run_hil(hil_env, *args, input="Ada\n")
     assert again.returncode == 0, again.stderr
     assert get_state(http, thread_id)["values"]["name"] == "Ada"
+
+
+def test_history_older_line_pages_on_this_server(server_url: str, hil_env: dict[str, str]) -> None:
+    first = run_hil(hil_env, "run", "--url", server_url, "-a", "ask", "hi")
+    assert first.returncode == 3, first.stderr
+    thread_id = thread_of(first.stdout)
+    page = run_hil(hil_env, "history", thread_id, "--url", server_url, "--limit", "1")
+    assert page.returncode == 0, page.stderr
+    found = re.search(r"^older: (hil history .+?) \(or a larger --limit\)$", page.stdout, re.M)
+    assert found, page.stdout
+    older = run_hil(hil_env, *pasted(found.group(1)))
+    assert older.returncode == 0, older.stderr
+    assert thread_id not in older.stderr and older.stdout.strip()

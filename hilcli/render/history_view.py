@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from hilcli.hints import PLAIN, HilCommand
 from hilcli.history import Checkpoint, first_question, produced_by, short_ids
 from hilcli.render.sanitize import safe_text
 
@@ -54,9 +55,14 @@ def history_table(
 
 
 def print_history(
-    console: Console, rows: Sequence[Checkpoint], older: Checkpoint | None, thread_id: str
+    console: Console,
+    rows: Sequence[Checkpoint],
+    older: Checkpoint | None,
+    thread_id: str,
+    hints: HilCommand = PLAIN,
 ) -> None:
-    """Print the table, then how to see older checkpoints when there are some."""
+    """Print the table, then how to see older checkpoints when there are some (the command
+    spelled by `hints`, so that it works when pasted)."""
     if not rows:
         console.print(f"Thread {safe_text(thread_id)} has no checkpoints yet.")
         return
@@ -64,8 +70,10 @@ def print_history(
     if older is not None:  # whole, never folded: it is pasted as a command
         console.print(
             Text(
-                f"older: hil history {safe_text(thread_id)} --before {rows[-1].id} "
-                "(or a larger --limit)",
+                safe_text(
+                    f"older: {hints.line('history', thread_id, '--before', rows[-1].id)} "
+                    "(or a larger --limit)"
+                ),
                 style="dim",
             ),
             soft_wrap=True,
