@@ -303,7 +303,7 @@ class Repl:
 
     def _help(self, _: str) -> bool:
         for name, (_action, about) in self.commands.items():
-            self.display.notice(f"{name:<9} {about}")
+            self.display.notice(f"{name:<10} {about}")
         self.display.notice("Enter sends; Alt-Enter or Esc-Enter adds a line; Tab completes.")
         self.display.notice(
             "At an answer prompt: /json VALUE sends JSON, //TEXT sends /TEXT, /help, /quit."
