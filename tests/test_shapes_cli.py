@@ -152,7 +152,9 @@ def test_decision_not_allowed_exits_2(
     runs_before = runs_of(http, first["thread_id"])
     refused = resume(hil_env, server_url, first["thread_id"], "--reject")
     assert refused.returncode == 2
-    assert "'ignore' is not allowed for run_command" in refused.stderr
+    # Said in the flags' words: no `ignore`, a decision the person never typed (issue 12).
+    assert "--reject needs --message M here: run_command takes a reply" in refused.stderr
+    assert "ignore" not in refused.stderr
     assert runs_of(http, first["thread_id"]) == runs_before
 
 
