@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hilcli.events import PendingInterrupt, StreamEvent
@@ -34,6 +35,8 @@ class Frontend:
         #: where it was asked, and the text. If its question comes back, or the run fails
         #: right after it, the person is shown how to send it as JSON.
         self._text_like_json: tuple[str, str] | None = None
+        #: Offered as "edit" at a breakpoint pause (the chat sets it: `/edit`'s flow).
+        self.edit_state: Callable[[], None] | None = None
 
     def run_started(self) -> None:
         self._run_started_at = time.monotonic()
@@ -53,10 +56,21 @@ class Frontend:
         if outcome.missed_events:
             self.display.final_state(outcome.values)
         self.display.run_ended(outcome.status)
+        if outcome.at_breakpoint:
+            self._show_changes(outcome)
         if outcome.status == "error" and self._text_like_json is not None:
             self._hint_json("The run failed after", self._text_like_json[1])
         if outcome.status != "interrupted":
             self._text_like_json = None
+
+    def _show_changes(self, outcome: RunOutcome) -> None:
+        """At a breakpoint pause: what the state gained or lost since the previous pause."""
+        if not outcome.changes:
+            self.display.notice("⏸ No change in the state since the previous pause.")
+            return
+        self.display.notice("⏸ Changed since the previous pause:")
+        for line in outcome.changes:
+            self.display.notice(f"  {line}")
 
     def _hint_json(self, what: str, text: str) -> None:
         """Say that `text` went as a string, and how to send it as JSON instead."""
@@ -102,8 +116,13 @@ class Frontend:
 
         nodes = ", ".join(outcome.next_nodes)
         self.display.notice(f"⏸ The graph paused at a breakpoint, before: {nodes}.")
+        choices: tuple[str, ...] = ("continue", "stop", "yes", "no")
         prompt = "continue / stop? [continue] "
-        return choose(self.reader, prompt, ("continue", "stop", "yes", "no"), "continue") in (
-            "continue",
-            "yes",
-        )
+        if self.edit_state is not None:  # chat: the state can be edited before going on
+            choices = ("continue", "edit", "stop", "yes", "no")
+            prompt = "continue / stop? (or edit the state first) [continue] "
+        while True:
+            choice = choose(self.reader, prompt, choices, "continue")
+            if choice != "edit" or self.edit_state is None:
+                return choice in ("continue", "yes")
+            self.edit_state()

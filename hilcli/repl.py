@@ -68,6 +68,9 @@ class Repl:
         #: `/assistant` was not used since).
         self._adopt_assistant = not settings.assistant_given
         session.on_new_thread = self._thread_created
+        from hilcli.repl_history import install_time_travel
+
+        install_time_travel(self)  # /history, /rewind, /edit; "edit" at breakpoint pauses
         configure = getattr(self.reader, "configure_repl", None)
         if configure is not None:
             configure(
