@@ -15,6 +15,8 @@ import httpx
 import pytest
 
 from hilcli.errors import ExitStatus
+from tests.matrix.drive import explain, hil, waiting_thread
+from tests.matrix.servers import MatrixServer
 from tests.paging_support import Waiting, ids_in, protocol_lines, waiting_on
 from tests.support import run_hil
 
@@ -96,3 +98,39 @@ def test_an_unknown_assistant_is_a_usage_error(server_url: str, hil_env: dict[st
     result = run_hil(hil_env, "threads", "--url", server_url, "-a", "nosuch", "--json")
     assert result.returncode == ExitStatus.USAGE
     assert "nosuch" in result.stderr and result.stdout == ""
+
+
+# -- every server of the matrix ---------------------------------------------------------------
+
+
+def test_every_server_filters_by_assistant_and_pages(
+    matrix_server: MatrixServer, hil_env: dict[str, str]
+) -> None:
+    """On each server kind (protocol.md §9: Aegra's search lists no questions and takes at
+    most 100 a page; the older generations; langhost on Postgres), `-a` is answered by the
+    server and a page of one thread at a time lists every thread of that graph: the inbox
+    with the questions (read from the states where the listing lacks them), `threads` too."""
+    asking = {waiting_thread(matrix_server, hil_env, "weather?", "-a", "ask")[0] for _ in "ab"}
+    other, _ = waiting_thread(matrix_server, hil_env, "go", "-a", "parallel")
+
+    inbox = hil(matrix_server, hil_env, "inbox", "-a", "ask", "--limit", "1", "--json", "--debug")
+    assert inbox.returncode == 0, explain(matrix_server, inbox)
+    rows = json.loads(inbox.stdout)
+    listed = [row["thread_id"] for row in rows]
+    assert asking <= set(listed) and other not in listed, explain(matrix_server, inbox)
+    assert len(listed) == len(set(listed))
+    assert {row["assistant"] for row in rows} == {"ask"}
+    for row in rows:
+        if row["thread_id"] in asking:
+            assert [item["value"] for item in row["interrupts"]] == ["Where are you located?"]
+    assert protocol_lines(inbox.stderr, "POST", "/threads/search") >= len(rows)  # a page each
+    if matrix_server.kind != "aegra":  # their listings carry the questions
+        assert protocol_lines(inbox.stderr, "GET", "/state") == 0, explain(matrix_server, inbox)
+
+    args = ("threads", "-a", "parallel", "--page-size", "1", "--limit", "1000", "--json")
+    threads = hil(matrix_server, hil_env, *args)
+    assert threads.returncode == 0, explain(matrix_server, threads)
+    found = {row["thread_id"]: row for row in json.loads(threads.stdout)}
+    assert other in found and not asking & set(found), explain(matrix_server, threads)
+    assert {row["assistant"] for row in found.values()} == {"parallel"}
+    assert len(found[other]["interrupts"]) == 2
