@@ -248,3 +248,27 @@ def test_chat_reviews_a_batch_of_three_gated_calls(
         child.expect("delete_file: done: Deleted draft.md.")
         quit_chat(child)
     assert child.exitstatus == 0
+
+
+def test_the_readme_review_transcript_is_what_run_and_resume_print(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """README "A review, from a script": replayed against the server, line by line."""
+    from tests.test_readme import block, hil_output, normalized
+
+    env = {**hil_env, "HIL_URL": server_url}
+    message = "Mail bob@example.com the report, then delete the draft"
+    run = hil_output(env, "run", "-a", "approval", message)
+    thread = re.search(r"waiting for input on thread (\S+)", "\n".join(run))
+    assert thread, run
+    decisions = (
+        '{"decisions": [{"type": "approve"}, {"type": "reject", "message": "keep the draft"}]}'
+    )
+    resume = hil_output(env, "resume", thread.group(1), "-a", "approval", "--value-json", decisions)
+    expected = [
+        f'$ hil run -a approval "{message}"',
+        *run,
+        f"$ hil resume {thread.group(1)} -a approval --value-json '{decisions}'",
+        *resume,
+    ]
+    assert normalized(expected) == normalized(block('$ hil run -a approval "Mail bob'))

@@ -79,8 +79,7 @@ def test_show_prints_messages_and_pending_interrupts(
     state = http.get(f"/threads/{thread_id}/state").json()
     interrupt_id = state["interrupts"][0]["id"]
     assert interrupt_id in out
-    assert "at ask_name" in out
-    assert "What is your name?" in out
+    assert "? ask_name: What is your name?" in out  # as chat asks it, with its node
 
     shown = json.loads(hil(["show", thread_id, "--url", server_url, "--json"], hil_env).stdout)
     assert shown["status"] == "interrupted"
@@ -107,7 +106,7 @@ def test_show_prints_values_of_a_graph_without_messages(
     assert result.returncode == 0, result.stderr
     assert '"topic": "owls"' in result.stdout
     assert "Approve topic owls?" in result.stdout
-    assert "at review" in result.stdout
+    assert "? review:" in result.stdout  # the question's node, as chat labels it
 
 
 def test_show_a_missing_thread_exits_4(server_url: str, hil_env: dict[str, str]) -> None:

@@ -170,8 +170,6 @@ def pending_view(pending: Sequence[PendingInterrupt], *, plain: bool) -> Rendera
     for index, item in enumerate(pending, start=1):
         line = Text("  interrupt ", style="dim")
         line.append(safe_text(item.id), style="dim")
-        if item.where:
-            line.append(f"  at {safe_text(item.where)}", style="dim")
         if item.ns:
             line.append(f"  ns {safe_text('|'.join(item.ns))}", style="dim")
         parts.extend([line, question_view(item, index, total, plain=plain)])
