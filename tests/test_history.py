@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from typing import Any
 
 import httpx
 
-from tests.support import create_thread, get_state, stream_run, user_input
+from tests.support import REPO_ROOT, create_thread, get_state, stream_run, user_input
 from tests.support import run_hil as hil
 
 
@@ -162,3 +164,72 @@ def test_a_short_id_names_a_checkpoint_and_unknown_ones_exit_4(
     gone = hil(hil_env, "history", "00000000-0000-4000-8000-000000000000", "--url", server_url)
     assert gone.returncode == 4, gone.stderr
     assert "Traceback" not in gone.stderr
+
+
+# -- the README's "Going back" transcript is real ---------------------------------------------
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+WEATHER = "Ask the user where they are, then look up the weather there"
+
+
+def readme_block(anchor: str) -> list[str]:
+    """The README's fenced block holding a line that starts with `anchor`."""
+    at = next(number for number, line in enumerate(README) if line.startswith(anchor))
+    start = max(number for number in range(at + 1) if README[number].startswith("```"))
+    end = min(number for number in range(at, len(README)) if README[number] == "```")
+    return README[start + 1 : end]
+
+
+def blotted(lines: list[str]) -> list[str]:
+    """Lines with what the server chooses (thread, checkpoint and interrupt ids) blotted out."""
+    out = []
+    for line in lines:
+        line = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "T", line)
+        line = re.sub(r"\b[0-9a-f]{32}\b", "I", line)
+        line = re.sub(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,12}\b", "C", line)
+        out.append(line.rstrip())
+    return out
+
+
+def printed(env: dict[str, str], *args: str) -> list[str]:
+    """What `hil ARGS` prints in a pipe, stderr and stdout in the order written."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hilcli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env={**env, "PYTHONUNBUFFERED": "1", "COLUMNS": "100"},
+        timeout=120,
+    )
+    return done.stdout.splitlines()
+
+
+def test_the_readme_going_back_transcript(server_url: str, hil_env: dict[str, str]) -> None:
+    """A wrong answer, `hil history`, and the thread put right with `--checkpoint`: replayed
+    on the real server, line for line as the README shows it."""
+    env = {**hil_env, "HIL_URL": server_url}
+    run = printed(env, "run", WEATHER)
+    found = re.search(r"thread ([0-9a-f-]{36})", "\n".join(run))
+    assert found, run
+    thread = found.group(1)
+    wrong = printed(env, "resume", thread, "--value", "paris")
+    listed = printed(env, "history", thread)
+    row = next(line for line in listed if "Where are you located?" in line)
+    checkpoint = row.split()[0]
+    again = printed(env, "resume", thread, "--checkpoint", checkpoint, "--value", "san francisco")
+    assert again[-1].startswith("✓ done"), again
+    newest = printed(env, "history", thread, "--limit", "6")
+    real = [
+        f'$ hil run "{WEATHER}"',
+        *run,
+        f"$ hil resume {thread} --value paris",
+        *wrong,
+        f"$ hil history {thread}",
+        *listed,
+        f'$ hil resume {thread} --checkpoint {checkpoint} --value "san francisco"',
+        *again,
+        f"$ hil history {thread} --limit 6",
+        *newest,
+    ]
+    assert blotted(real) == blotted(readme_block("$ hil resume 01a22c81"))
