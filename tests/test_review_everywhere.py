@@ -272,3 +272,19 @@ def test_the_readme_review_transcript_is_what_run_and_resume_print(
         *resume,
     ]
     assert normalized(expected) == normalized(block('$ hil run -a approval "Mail bob'))
+
+
+def test_run_prints_a_form_with_what_each_field_takes(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """The demo's `form`: answered from a script with --value-json, so its fields are listed
+    with their types, defaults and descriptions."""
+    first = run_hil(hil_env, "run", "--url", server_url, "-a", "form", "Book a room")
+    assert first.returncode == 3, first.stderr
+    out = first.stdout
+    assert "? book: Please fill in your booking details." in out
+    assert "    name: string, required — Name of the guest" in out
+    assert "    nights: integer ≥ 1, required — Number of nights" in out
+    assert "    breakfast: true / false, optional, default false" in out
+    assert '    room: single / double / suite, optional, default "double"' in out
+    assert answer_hint(out).endswith("--value-json JSON")

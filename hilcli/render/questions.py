@@ -6,6 +6,7 @@ Everything shown here came from the server, so it goes through `safe_text` into 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from hilcli.events import PendingInterrupt
-from hilcli.forms import form_fields
+from hilcli.forms import FormField, form_fields
 from hilcli.interrupts import (
     FormQuestion,
     JsonQuestion,
@@ -127,7 +128,24 @@ def _review_view(request: ReviewRequest, label: Text, *, plain: bool) -> Rendera
     return Group(label, *cards)
 
 
-def _form_view(question: FormQuestion, label: Text, *, plain: bool) -> RenderableType:
+def field_line(form_field: FormField) -> Text:
+    """One field of a form for someone answering with JSON: name, type, whether it is
+    required, its default and description."""
+    line = Text("    ")
+    line.append(safe_text(form_field.name), style="bold")
+    kind = "true / false" if form_field.kind == "boolean" else form_field.type_label
+    details = [kind, "required" if form_field.required else "optional"]
+    if form_field.has_default:
+        details.append(f"default {json.dumps(form_field.default, ensure_ascii=False)}")
+    line.append(f": {safe_text(', '.join(details))}", style="dim")
+    if form_field.description:
+        line.append(f" — {safe_text(form_field.description)}")
+    return line
+
+
+def _form_view(
+    question: FormQuestion, label: Text, *, plain: bool, detailed: bool = False
+) -> RenderableType:
     parts: list[RenderableType] = []
     if question.text is not None:
         label.append(safe_text(question.text), style="bold")
@@ -142,13 +160,21 @@ def _form_view(question: FormQuestion, label: Text, *, plain: bool) -> Renderabl
     names = ", ".join(safe_text(f.name) for f in fields)
     heading.append(f" — {len(fields)} field{'s' if len(fields) != 1 else ''}: {names}", style="dim")
     parts.append(heading)
+    if detailed:  # answered with JSON (`hil resume --value-json`): say what each field takes
+        parts.extend(field_line(form_field) for form_field in fields)
     return Group(*parts)
 
 
 def question_view(
-    interrupt: PendingInterrupt, index: int = 1, total: int = 1, *, plain: bool = False
+    interrupt: PendingInterrupt,
+    index: int = 1,
+    total: int = 1,
+    *,
+    plain: bool = False,
+    detailed: bool = False,
 ) -> RenderableType:
-    """What `interrupt` asks, labelled with its place (`[1/2]`) and its node."""
+    """What `interrupt` asks, labelled with its place (`[1/2]`) and its node; `detailed`
+    adds what each field of a form takes (for an answer given whole, as JSON)."""
     question: Question = classify(interrupt)
     label = question_label(interrupt, index, total)
     if isinstance(question, TextQuestion):
@@ -157,7 +183,7 @@ def question_view(
     if isinstance(question, ReviewRequest):
         return _review_view(question, label, plain=plain)
     if isinstance(question, FormQuestion):
-        return _form_view(question, label, plain=plain)
+        return _form_view(question, label, plain=plain, detailed=detailed)
     assert isinstance(question, JsonQuestion)
     return Group(label, json_view(question.value, plain=plain))
 
@@ -172,7 +198,7 @@ def pending_view(pending: Sequence[PendingInterrupt], *, plain: bool) -> Rendera
         line.append(safe_text(item.id), style="dim")
         if item.ns:
             line.append(f"  ns {safe_text('|'.join(item.ns))}", style="dim")
-        parts.extend([line, question_view(item, index, total, plain=plain)])
+        parts.extend([line, question_view(item, index, total, plain=plain, detailed=True)])
     return Group(*parts)
 
 
