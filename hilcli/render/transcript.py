@@ -3,8 +3,12 @@
 The same class serves the terminal and plain output; the `Console` it is given decides
 (colours, cursor movement and live streaming, or none). Streamed AI text (`messages` events,
 from the `messages-tuple` stream mode) is shown as it arrives; the `updates` event that repeats
-the finished message is recognised by the message id, so nothing is printed twice. Output is
-only ever appended, so the cost of rendering stays proportional to the stream.
+the finished message is recognised by the message id, so nothing is printed twice. Messages
+that stream at once (parallel nodes) are kept apart by `render/streaming.py`, each block
+labelled with its node; a message is ended by its task's closing chunk even when that chunk
+comes under another id. The messages of the state a run starts from count as shown, so a
+resumed run does not print again the message it stopped at. Output is only ever appended, so
+the cost of rendering stays proportional to the stream.
 """
 
 from __future__ import annotations
