@@ -194,6 +194,8 @@ def _where_it_stands(outcome: RunOutcome, hints: HilCommand) -> str:
     """One line saying where the thread stands after an early exit, with what to type next."""
     thread_id = outcome.thread_id
     hint = _resume_hint(outcome, hints)
+    if outcome.at_breakpoint and hint:
+        return f"thread {thread_id} is paused before {', '.join(outcome.next_nodes)}: {hint}"
     if outcome.status == "interrupted" and hint:
         return f"thread {thread_id} waits for an answer: {hint}"
     if outcome.status == "error":
@@ -201,10 +203,11 @@ def _where_it_stands(outcome: RunOutcome, hints: HilCommand) -> str:
     return f"thread {thread_id} is {'done' if outcome.status == 'done' else outcome.status}"
 
 
-def _standing(session: Session) -> RunOutcome | None:
-    """The thread's situation after an early exit: the last one read, else read now."""
+def _standing(session: Session, *, fresh: bool = False) -> RunOutcome | None:
+    """The thread's situation after an early exit: the last one read (unless `fresh`: a run
+    went on since), else read now."""
     last = session.last_outcome
-    if last is not None and last.thread_id == session.thread_id:
+    if not fresh and last is not None and last.thread_id == session.thread_id:
         return last
     try:
         return session.outcome_now()
@@ -219,7 +222,9 @@ def _thread_kept(session: Session, display: Display, json_output: bool) -> Itera
     An answer that does not fit (a rule's, an `--answer`'s: exit 2) or Ctrl-C / Ctrl-D at an
     answer prompt (exit 130) would otherwise end the command with the thread waiting on the
     server and nothing saying which: the error says the thread id and the command that
-    answers it, and `--json` still gets its `result` line.
+    answers it, and `--json` still gets its `result` line. Ctrl-C while a run streams
+    (`Cancelled`, exit 130) likewise names the thread and ends `--json` with it; a run left
+    running (`--on-ctrl-c detach`) has no result yet, and its hint already names the thread.
     """
     try:
         yield
@@ -232,22 +237,36 @@ def _thread_kept(session: Session, display: Display, json_output: bool) -> Itera
         if json_output:
             display.result(outcome.to_json(), None)
         raise Cancelled(f"Stopped; {_where_it_stands(outcome, session.client.hints)}") from exc
+    except Cancelled as exc:
+        if session.thread_id is None:
+            raise
+        outcome = _standing(session, fresh=True)  # the state the cancelled run left
+        if outcome is not None and json_output:
+            display.result(outcome.to_json(), None)
+        _say_where(exc, session, None)  # its state after a cancel is no pause to go on from
+        raise
     except UsageError as exc:
         if session.thread_id is None:
             raise
         outcome = _standing(session)
         if outcome is not None and json_output:
             display.result(outcome.to_json(), None)
-        if session.thread_id in (exc.hint or ""):  # its hint already names the thread
-            raise
-        where = (
-            f"thread {session.thread_id}."
-            if outcome is None
-            else _where_it_stands(outcome, session.client.hints)
-        )
-        where = where[0].upper() + where[1:]
-        exc.hint = f"{exc.hint} {where}" if exc.hint else where
+        _say_where(exc, session, outcome)
         raise
+
+
+def _say_where(exc: HilError, session: Session, outcome: RunOutcome | None) -> None:
+    """Add where the thread stands to `exc`'s hint, unless the error already names it."""
+    thread_id = session.thread_id
+    if thread_id is None or thread_id in f"{exc.message} {exc.hint or ''}":
+        return
+    where = (
+        f"thread {thread_id}."
+        if outcome is None
+        else _where_it_stands(outcome, session.client.hints)
+    )
+    where = where[0].upper() + where[1:]
+    exc.hint = f"{exc.hint} {where}" if exc.hint else where
 
 
 def _parse_json(text: str, flag: str) -> Any:

@@ -119,3 +119,24 @@ def test_leaving_a_run_prompt_names_the_thread_and_a_working_resume(
     answered = run_hil(hil_env, *command)
     assert answered.returncode == 3, answered.stdout + answered.stderr  # the other one waits
     assert pending_ids(http, thread_id) == before - {chosen}
+
+
+def test_ctrl_c_while_a_run_streams_still_ends_json_with_the_result_line(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str]
+) -> None:
+    args = ["run", "--url", server_url, "-a", "many_events", "--json", "--stream-mode", "custom"]
+    args += ["--input-json", json.dumps({"count": 4000, "delay": 0.05})]
+    with pty_session(args, hil_env) as child:
+        child.expect(r'"i": ?3\b')
+        child.sendintr()
+        child.expect(pexpect.EOF)
+        output = strip_ansi(child.before or "")
+    assert child.exitstatus == 130, output
+    results = [line for line in output.splitlines() if line.startswith('{"type": "result"')]
+    assert len(results) == 1, output
+    result = json.loads(results[0])
+    assert result["run_id"] and result["thread_id"]
+    assert f"Thread {result['thread_id']}" in output  # stderr names it too
+    runs = http.get(f"/threads/{result['thread_id']}/runs").json()
+    assert result["run_id"] == runs[0]["run_id"]
+    assert all(run["status"] not in ("pending", "running") for run in runs)
