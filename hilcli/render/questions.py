@@ -46,7 +46,8 @@ def json_view(value: Any, *, plain: bool) -> RenderableType:
     if not cut:
         return view
     note = Text(
-        f"(cut at {JSON_SHOW_LIMIT:,} characters; `hil show THREAD --json` prints it all)",
+        # no command with a placeholder: the thread is not known here (show --json has it)
+        f"(cut at {JSON_SHOW_LIMIT:,} characters; the thread's `show --json` prints it all)",
         style="dim",
     )
     return Group(view, note)
