@@ -17,7 +17,7 @@ person did the first time).
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -82,6 +82,11 @@ class HilCommand:
                 words += ["-a", self.assistant]
         text = shlex.join(words)
         return f"{text} {then}" if then else text
+
+    def using(self, assistant: str) -> HilCommand:
+        """This prefix with `-a` now naming `assistant`, if `-a` was typed at all (a chat
+        that switched assistants: the typed one is no longer the one in use)."""
+        return replace(self, assistant=assistant) if self.assistant else self
 
     def busy_hint(self, thread_id: str) -> str:
         """What to do about a thread that is running a run: the commands hil offers."""

@@ -117,7 +117,7 @@ class Repl:
 
             why = "Left" if isinstance(exc, LeaveAnswering) else "Input ended"
             thread = self.session.thread_id
-            hints = self.session.client.hints
+            hints = self.session.client.hints.using(self.session.assistant)
             self.display.notice(
                 f"{why}; the question stays pending on thread {thread}: "
                 f"`{hints.line('chat', '--thread', str(thread))}` asks it again "

@@ -212,6 +212,23 @@ def test_history_older_line_pages_on_this_server(server_url: str, hil_env: dict[
     assert thread_id not in older.stderr and older.stdout.strip()
 
 
+def test_chat_that_switched_assistants_hints_the_one_in_use(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str]
+) -> None:
+    """`-a agent` was typed, then `/assistant ask`: the hint names `ask`, or the pasted chat
+    would continue the thread with the wrong graph."""
+    chat = ["chat", "--url", server_url, "-a", "agent"]
+    left = run_hil(hil_env, *chat, input="/assistant ask\nhi\n")
+    assert left.returncode == 0, left.stderr
+    chat_hint = next(c for c in backticked(left.stderr) if c.startswith("hil chat"))
+    args = pasted(chat_hint)
+    assert args[args.index("-a") + 1] == "ask"
+    thread_id = args[args.index("--thread") + 1]
+    again = run_hil(hil_env, *args, input="Ada\n")
+    assert again.returncode == 0, again.stderr
+    assert get_state(http, thread_id)["values"]["name"] == "Ada"
+
+
 # -- the prefix itself (no server needed) ------------------------------------------------------
 
 
