@@ -87,7 +87,7 @@ class Checkpoint:
             step=step if isinstance(step, int) and not isinstance(step, bool) else None,
             source=str(metadata.get("source") or ""),
             next=_names(state.get("next")),
-            interrupts=interrupts_from_state(state),
+            interrupts=_with_nodes(interrupts_from_state(state), tasks),
             created_at=created if isinstance(created, str) else None,
             tasks_done=done,
             values=state.get("values"),
@@ -104,6 +104,24 @@ class Checkpoint:
             "interrupts": [item.to_json() for item in self.interrupts],
             "created_at": self.created_at,
         }
+
+
+def _with_nodes(found: list[PendingInterrupt], tasks: list[Any]) -> list[PendingInterrupt]:
+    """`found` with the node of each question an answered task asked: a history lists a
+    checkpoint's questions whether or not they were answered since, and the state reader
+    takes a finished task's questions from the top-level list, which names no node."""
+    from dataclasses import replace
+
+    nodes: dict[str, str] = {}
+    for task in tasks:
+        if isinstance(task, Mapping) and isinstance(task.get("name"), str):
+            for raw in _list(task.get("interrupts")):
+                if isinstance(raw, Mapping) and isinstance(raw.get("id"), str):
+                    nodes.setdefault(raw["id"], task["name"])
+    return [
+        replace(item, node=nodes[item.id]) if item.node is None and item.id in nodes else item
+        for item in found
+    ]
 
 
 def checkpoints(states: Sequence[Any]) -> list[Checkpoint]:

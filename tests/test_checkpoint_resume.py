@@ -274,3 +274,103 @@ def test_checkpoint_refusals(server_url: str, hil_env: dict[str, str], http: htt
     both = hil(hil_env, "resume", thread_id, "--continue", "--value", "x", "--url", server_url)
     assert both.returncode == 2
     assert "Traceback" not in none.stderr + unknown.stderr + no_thread.stderr + both.stderr
+
+
+def test_a_form_answered_again_is_checked_against_its_schema(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """The demo `form` graph's booking: answered, then answered again from its checkpoint;
+    a value the schema refuses is a usage error there too (exit 2, nothing sent)."""
+    first = hil(hil_env, "run", "book", "-a", "form", "--url", server_url, "--json")
+    assert first.returncode == 3, first.stderr
+    thread_id = json_lines(first.stdout)[-1]["thread_id"]
+    done = hil(
+        hil_env,
+        "resume",
+        thread_id,
+        "--value-json",
+        '{"name": "Ada", "nights": 2}',
+        "--url",
+        server_url,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(hil(hil_env, "history", thread_id, "--url", server_url, "--json").stdout)
+    asked = [item for item in listed if item["interrupts"]]
+    assert len(asked) == 1 and asked[0]["interrupts"][0]["response_schema"]["type"] == "object"
+    checkpoint = asked[0]["checkpoint_id"]
+    refused = hil(
+        hil_env,
+        "resume",
+        thread_id,
+        "--checkpoint",
+        checkpoint,
+        "--value-json",
+        '{"name": "Bo", "nights": 0}',
+        "--url",
+        server_url,
+    )
+    assert refused.returncode == 2
+    assert "minimum" in refused.stderr
+    again = hil(
+        hil_env,
+        "resume",
+        thread_id,
+        "--checkpoint",
+        checkpoint,
+        "--value-json",
+        '{"name": "Bo", "nights": 3}',
+        "--url",
+        server_url,
+        "--json",
+    )
+    assert again.returncode == 0, again.stderr
+    last = json_lines(again.stdout)[-1]["values"]["messages"][-1]["content"]
+    assert "Bo" in last and "3 nights" in last
+
+
+def test_one_of_two_parallel_questions_answered_again(
+    server_url: str, hil_env: dict[str, str], http: httpx.Client
+) -> None:
+    """Two questions were pending at once: `--interrupt-id` (an id as the checkpoint had it)
+    answers one of them again on a new branch, and the other waits there."""
+    thread_id = create_thread(http)
+    stream_run(http, thread_id, "parallel", input=user_input("go"))
+    pending = {item["value"]: item["id"] for item in get_state(http, thread_id)["interrupts"]}
+    answers = {
+        pending["What is your favourite colour?"]: "red",
+        pending["What is your favourite food?"]: "pizza",
+    }
+    stream_run(http, thread_id, "parallel", resume=answers)
+    assert get_state(http, thread_id)["next"] == []
+    checkpoint = asked_at(history(http, thread_id), "What is your favourite food?")[0]
+    both = hil(
+        hil_env,
+        "resume",
+        thread_id,
+        "--checkpoint",
+        checkpoint,
+        "--value",
+        "x",
+        "--url",
+        server_url,
+    )
+    assert both.returncode == 2
+    assert pending["What is your favourite food?"] in both.stderr
+    again = hil(
+        hil_env,
+        "resume",
+        thread_id,
+        "--checkpoint",
+        checkpoint,
+        "--interrupt-id",
+        pending["What is your favourite food?"],
+        "--value",
+        "pasta",
+        "--url",
+        server_url,
+        "--json",
+    )
+    assert again.returncode == 3, again.stderr
+    result = json_lines(again.stdout)[-1]
+    assert [item["value"] for item in result["interrupts"]] == ["What is your favourite colour?"]
+    assert result["values"]["answers"] == {"food": "pasta"}
