@@ -181,6 +181,8 @@ class Session:
         self.start_from: str | None = None
         #: The state's values at the previous pause (or state read), for `RunOutcome.changes`.
         self.pause_values: Any = None
+        #: The assistant whose graph the breakpoints were checked against (`check_breakpoints`).
+        self.breakpoints_checked: str | None = None
 
     # -- threads --------------------------------------------------------------------------
 
@@ -438,6 +440,10 @@ class Session:
         thread an instant ago and no run was on it (see `_refuse_if_busy`). The run starts
         from `checkpoint_id` (else `start_from`, once; else the latest) and pauses at the
         session's breakpoints."""
+        if self.interrupt_before or self.interrupt_after:
+            from hilcli.time_travel import check_breakpoints  # once per assistant
+
+            check_breakpoints(self)
         thread_id = self.ensure_thread()
         if not known_idle:
             self._refuse_if_busy(thread_id)

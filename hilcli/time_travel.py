@@ -204,6 +204,37 @@ def edit(
     )
 
 
+def check_breakpoints(session: Session) -> None:
+    """Refuse (exit 2, before anything is sent) a breakpoint on a node the assistant's graph
+    does not have: the server takes any name and never pauses there. Checked once per
+    assistant; a server that does not describe the graph is taken at its word."""
+    from hilcli.errors import UsageError
+
+    if session.breakpoints_checked == session.assistant:
+        return
+    try:
+        graph = session.client.get_graph(session.assistant)
+    except HilError:
+        graph = {}
+    raw = graph.get("nodes")
+    nodes = (
+        {str(node.get("id")) for node in raw if isinstance(node, Mapping) and node.get("id")}
+        if isinstance(raw, list)
+        else set()
+    )
+    if nodes:
+        asked = [*session.interrupt_before, *session.interrupt_after]
+        unknown = [node for node in dict.fromkeys(asked) if node != "*" and node not in nodes]
+        if unknown:
+            names = ", ".join(sorted(n for n in nodes if not n.startswith("__")))
+            raise UsageError(
+                f"Graph {session.assistant_name} has no node {', '.join(unknown)}; "
+                "nothing was sent.",
+                hint=f"Its nodes: {names} ('*' for every node).",
+            )
+    session.breakpoints_checked = session.assistant
+
+
 def last_breakpoints(session: Session, thread_id: str) -> tuple[list[str], list[str]]:
     """The breakpoints the thread's latest run was started with (what `--continue` keeps
     unless told others): langgraph-api keeps them in the run's `kwargs`."""
@@ -275,4 +306,5 @@ def say_way_back(
     session.terminal.notice(
         f"The run failed after your answer; the question is kept at checkpoint {found.id}. "
         f"Answer it again with: {way_back_line(thread_id, found, question, session.client.hints)}"
+        f" (in chat: /rewind {found.id})"
     )

@@ -159,3 +159,26 @@ def test_chat_offers_continue_edit_stop_at_a_pause(
         child.expect("Shelved 9.")
         quit_chat(child)
     assert child.exitstatus == 0
+
+
+def test_a_breakpoint_on_a_node_the_graph_lacks_is_refused(
+    server_url: str, hil_env: dict[str, str], http: httpx.Client
+) -> None:
+    """The server takes any name and would never pause: hil refuses it first (exit 2),
+    naming the graph's nodes, and starts nothing."""
+    threads_before = len(http.post("/threads/search", json={"limit": 1000}).json())
+    refused = hil(
+        hil_env,
+        "run",
+        "go",
+        "-a",
+        "ask_count",
+        "--interrupt-before",
+        "confrim",
+        "--url",
+        server_url,
+    )
+    assert refused.returncode == 2
+    assert "no node confrim" in refused.stderr
+    assert "ask_copies, confirm, shelve" in refused.stderr
+    assert len(http.post("/threads/search", json={"limit": 1000}).json()) == threads_before

@@ -408,6 +408,14 @@ class AgentClient:
             raise ProtocolError("The server updated the state but did not say the new checkpoint.")
         return new_id
 
+    def get_graph(self, assistant_id: str) -> dict[str, Any]:
+        """`GET /assistants/{id}/graph`: the graph's nodes and edges (a graph name works as
+        the id)."""
+        what = f"the graph of assistant {assistant_id}"
+        return _expect_mapping(
+            self._request("GET", f"/assistants/{assistant_id}/graph", what), what
+        )
+
     def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:
         """`GET /threads/{t}/runs/{r}`."""
         result = self._request("GET", f"/threads/{thread_id}/runs/{run_id}", f"run {run_id}")
