@@ -1,14 +1,15 @@
 """The inbox and `hil threads` with 10, 1,000 and 5,000 waiting threads on a real `langgraph dev`.
 
-    .venv/bin/python bench/inbox.py                  # sizes 10 1000 5000, 3 runs each
+    .venv/bin/python bench/inbox.py                  # sizes 10 1000 5000, 5 runs each
     .venv/bin/python bench/inbox.py --sizes 10 500 --repeat 1
     .venv/bin/python bench/run.py --only inbox
 
-One `langgraph dev` (tests/graphs/langgraph.json) is started and filled, size after size, with
-threads waiting at graph `ask`'s question: stateless runs kept as threads
-(`POST /runs/batch`, `on_completion: keep`), a few batches at once, until `threads/count`
-says that many threads are interrupted. At each size, each in its own process (interpreter
-start-up included, as a person waits for it):
+One `langgraph dev` per size (tests/graphs/langgraph.json, file persistence off, see
+`measure`) is filled with threads waiting at graph `ask`'s question: stateless runs kept as
+threads (`POST /runs/batch`, `on_completion: keep`), a few batches at once, until
+`threads/count` says that many threads are interrupted. Then, round after round, every
+command runs against every server in turn, each in its own process (interpreter start-up
+included, as a person waits for it):
 
 * `inbox` first screen: `hil inbox -a ask` in a 100x40 pseudo-terminal, from the start to
   the `inbox>` prompt under the first page (then `q`);
@@ -16,12 +17,12 @@ start-up included, as a person waits for it):
 * `threads` first screen: `hil threads` (its default 20) to its end;
 * `threads --json`: `hil threads --status interrupted --limit SIZE --json` to its end.
 
-Wall time is the median of the runs, after a first round of all four that is not counted;
-each run's HTTP requests are counted by the `sitecustomize` hook of bench/servers.py, and its
-peak resident memory is the `VmHWM` the process reports at exit (`wait4`'s `ru_maxrss`
-would count the benchmark's own memory, which the child inherits before `exec`). The
-listing's length is checked against the size. Goal (issue 15): the inbox's first screen
-at 5,000 within 1.5x of the first screen at 10.
+Wall time is the median of the runs, after a first round that is not counted; each run's
+HTTP requests are counted (and the time spent inside them summed) by the `sitecustomize`
+hook of bench/servers.py, and its peak resident memory is the `VmHWM` the process reports at
+exit (`wait4`'s `ru_maxrss` would count the benchmark's own memory, which the child inherits
+before `exec`). The listing's length is checked against the size. Goal (issue 15): the
+inbox's first screen at 5,000 within 1.5x of the first screen at 10.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +71,9 @@ def _peak_rss():
 atexit.register(_peak_rss)
 '''
 
+SERVER_ENV = {"LANGGRAPH_DISABLE_FILE_PERSISTENCE": "true"}
+"""No periodic pickling of the whole in-memory database (see `measure`)."""
+
 MEASURES = ("inbox first screen", "inbox --json", "threads first screen", "threads --json")
 
 
@@ -79,6 +84,15 @@ class Sample:
     walls: list[float] = field(default_factory=list)
     requests: list[int] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    in_requests: list[float] = field(default_factory=list)
+    """Seconds spent inside HTTP requests (the server's share, and the network's)."""
+
+    def add(self, other: Sample) -> None:
+        """Count `other`'s runs too."""
+        self.walls += other.walls
+        self.requests += other.requests
+        self.rss_mb += other.rss_mb
+        self.in_requests += other.in_requests
 
     @property
     def wall(self) -> float:
@@ -148,15 +162,9 @@ def run_inbox_screen(command: list[str], env: dict[str, str]) -> tuple[float, st
     return wall, screen
 
 
-def measure_size(url: str, size: int, repeat: int, workdir: Path) -> dict[str, Sample]:
-    """Every measure at one size, `repeat` runs each (interleaved), requests traced."""
-    trace, peak = workdir / "trace.json", workdir / "peak.txt"
-    env = {**client_env(), TRACE_ENV: str(trace), "PYTHONPATH": str(workdir / "hook")}
-    env[PEAK_ENV] = str(peak)
-    pty_env = {**env, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "40"}
-    pty_env["TERM"] = "xterm"
-    samples = {name: Sample() for name in MEASURES}
-    commands = {
+def commands_for(url: str, size: int) -> dict[str, list[str]]:
+    """The four measured commands against the server holding `size` waiting threads."""
+    return {
         "inbox first screen": hil("inbox", "--url", url, "-a", GRAPH),
         "inbox --json": hil("inbox", "--url", url, "-a", GRAPH, "--json"),
         "threads first screen": hil("threads", "--url", url),
@@ -164,41 +172,63 @@ def measure_size(url: str, size: int, repeat: int, workdir: Path) -> dict[str, S
             "threads", "--url", url, "--status", "interrupted", "--limit", str(size), "--json"
         ),
     }
-    for round_ in range(repeat + 1):  # round 0 warms up (server caches, page cache); dropped
-        for name, command in commands.items():
-            trace.unlink(missing_ok=True)
-            peak.unlink(missing_ok=True)
-            if name == "inbox first screen":
-                wall, screen = run_inbox_screen(command, pty_env)
-                if "What is your name?" not in screen:
-                    raise SystemExit(f"the inbox's first screen lists no question:\n{screen}")
-            else:
-                wall, output = run_piped(command, env, workdir)
-                if name.endswith("--json") and len(json.loads(output)) != size:
-                    raise SystemExit(f"{name} listed {len(json.loads(output))}, not {size}")
-            if round_ == 0:
-                continue
-            sample = samples[name]
-            sample.walls.append(wall)
-            sample.requests.append(len(read_trace(trace).requests))
-            sample.rss_mb.append(int(peak.read_text(encoding="ascii")) / 1024)
-    return samples
 
 
-def measure(sizes: tuple[int, ...] = SIZES, repeat: int = 3) -> dict[int, dict[str, Sample]]:
-    """Start a server, fill it size after size, measure at each size."""
-    results: dict[int, dict[str, Sample]] = {}
-    with tempfile.TemporaryDirectory(prefix="hil-bench-inbox-") as tmp:
+def measure_once(name: str, command: list[str], size: int, workdir: Path) -> Sample:
+    """One run of one command: its wall time, requests and peak memory (as a `Sample`)."""
+    trace, peak = workdir / "trace.json", workdir / "peak.txt"
+    trace.unlink(missing_ok=True)
+    peak.unlink(missing_ok=True)
+    env = {**client_env(), TRACE_ENV: str(trace), "PYTHONPATH": str(workdir / "hook")}
+    env[PEAK_ENV] = str(peak)
+    if name == "inbox first screen":
+        pty_env = {**env, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "LINES": "40"}
+        wall, screen = run_inbox_screen(command, {**pty_env, "TERM": "xterm"})
+        if "What is your name?" not in screen:
+            raise SystemExit(f"the inbox's first screen lists no question:\n{screen}")
+    else:
+        wall, output = run_piped(command, env, workdir)
+        if name.endswith("--json") and len(json.loads(output)) != size:
+            raise SystemExit(f"{name} listed {len(json.loads(output))}, not {size}")
+    requests = read_trace(trace).requests
+    return Sample(
+        [wall],
+        [len(requests)],
+        [int(peak.read_text(encoding="ascii")) / 1024],
+        [sum(request.total for request in requests)],
+    )
+
+
+def measure(sizes: tuple[int, ...] = SIZES, repeat: int = 5) -> dict[int, dict[str, Sample]]:
+    """One server per size, filled; then rounds of every command at every size in turn.
+
+    Interleaved, so that a machine whose load changes (2 shared cores) slows every size
+    alike; the first round warms up and is not counted. The servers run without
+    `langgraph dev`'s file persistence: it pickles the whole in-memory database every 10 s,
+    holding the interpreter lock, which at 5,000 threads stalls any request that arrives
+    then; that is the development server's snapshot, not the cost of a listing.
+    """
+    results = {size: {name: Sample() for name in MEASURES} for size in sizes}
+    with tempfile.TemporaryDirectory(prefix="hil-bench-inbox-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         (workdir / "hook").mkdir()
         hook = TRACE_HOOK + PEAK_HOOK
         (workdir / "hook" / "sitecustomize.py").write_text(hook, encoding="utf-8")
-        with LocalServer(GRAPHS_CONFIG, startup_timeout=90, jobs=50) as server:
+        urls: dict[int, str] = {}
+        for size in sorted(sizes):
+            server = stack.enter_context(
+                LocalServer(GRAPHS_CONFIG, startup_timeout=120, jobs=50, env=SERVER_ENV)
+            )
             with httpx.Client(base_url=server.url, timeout=120) as http:
-                for size in sorted(sizes):
-                    took = fill(http, size)
-                    print(f"  {size} threads wait (filled in {took:.0f} s)", flush=True)
-                    results[size] = measure_size(server.url, size, repeat, workdir)
+                took = fill(http, size)
+            print(f"  {size} threads wait (filled in {took:.0f} s)", flush=True)
+            urls[size] = server.url
+        for round_ in range(repeat + 1):
+            for size in sorted(sizes):
+                for name, command in commands_for(urls[size], size).items():
+                    once = measure_once(name, command, size, workdir)
+                    if round_ > 0:
+                        results[size][name].add(once)
     return results
 
 
@@ -217,6 +247,9 @@ def report(results: dict[int, dict[str, Sample]]) -> list[str]:
         counts = [statistics.median(results[size][name].requests) for size in sizes]
         row = f"{'  requests':22}" + "".join(f"{count:>16.0f}" for count in counts)
         lines.append(row)
+        inside = [statistics.median(results[size][name].in_requests) for size in sizes]
+        row = f"{'  in requests':22}" + "".join(f"{value * 1000:>14.0f}ms" for value in inside)
+        lines.append(row)
         memory = [statistics.median(results[size][name].rss_mb) for size in sizes]
         row = f"{'  peak memory':22}" + "".join(f"{value:>14.1f}MB" for value in memory)
         lines.append(f"{row}  {memory[-1] / memory[0]:6.2f}x")
@@ -233,7 +266,7 @@ def main() -> None:
     """Parse the options, measure, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     results = measure(tuple(args.sizes), args.repeat)
     print("\n".join(report(results)))

@@ -45,7 +45,7 @@ def main() -> None:
         results = servers.measure(list(servers.KINDS), servers.DEFAULT_N, repeat)
         print("\n".join(servers.report(results, servers.DEFAULT_N, repeat)))
     if args.only in (None, "inbox"):
-        repeat = 1 if args.quick else 3
+        repeat = 1 if args.quick else 5
         sizes = ", ".join(f"{size:,}" for size in inbox.SIZES)
         print(f"\n== inbox: {sizes} waiting threads, median of {repeat} (wall, with start-up)")
         print("\n".join(inbox.report(inbox.measure(inbox.SIZES, repeat))))
