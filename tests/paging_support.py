@@ -35,20 +35,22 @@ def waiting_on(http: httpx.Client, graph: str, run_input: Any, count: int) -> Wa
     created = http.post("/assistants", json={"graph_id": graph, "name": f"paging-{uuid.uuid4()}"})
     created.raise_for_status()
     assistant_id = str(created.json()["assistant_id"])
-
-    def one(_: int) -> str:
-        thread_id = str(uuid.uuid4())
-        run = http.post(
-            f"/threads/{thread_id}/runs/wait",
-            json={"assistant_id": assistant_id, "input": run_input, "if_not_exists": "create"},
-        )
-        run.raise_for_status()
-        assert get_thread(http, thread_id)["status"] == "interrupted"
-        return thread_id
-
     with ThreadPoolExecutor(max_workers=4) as pool:
-        threads = frozenset(pool.map(one, range(count)))
+        made = pool.map(lambda _: new_waiting(http, assistant_id, run_input), range(count))
+        threads = frozenset(made)
     return Waiting(assistant_id, graph, threads)
+
+
+def new_waiting(http: httpx.Client, assistant_id: str, run_input: Any) -> str:
+    """A new thread whose run by `assistant_id` has paused at its question."""
+    thread_id = str(uuid.uuid4())
+    run = http.post(
+        f"/threads/{thread_id}/runs/wait",
+        json={"assistant_id": assistant_id, "input": run_input, "if_not_exists": "create"},
+    )
+    run.raise_for_status()
+    assert get_thread(http, thread_id)["status"] == "interrupted"
+    return thread_id
 
 
 def ids_in(text: str) -> list[str]:

@@ -17,8 +17,11 @@ import httpx
 import pexpect
 import pytest
 
+from hilcli.client import AgentClient
+from hilcli.inbox import waiting_query, waiting_threads
+from hilcli.threads import iter_pages
 from tests.hilterm import pty_session, strip_ansi
-from tests.paging_support import Waiting, ids_in, protocol_lines, waiting_on
+from tests.paging_support import Waiting, ids_in, new_waiting, protocol_lines, waiting_on
 from tests.support import get_state, get_thread, run_hil
 
 
@@ -98,3 +101,24 @@ def test_the_interactive_inbox_pages_with_n_and_p_and_answers_from_a_later_page(
     with httpx.Client(base_url=server_url, timeout=30) as http:
         assert get_thread(http, three[0])["status"] == "idle"
         assert get_state(http, three[0])["values"]["name"] == "Ada"
+
+
+def test_a_thread_that_starts_waiting_between_two_pages_pushes_none_out_and_none_twice(
+    owners: tuple[Waiting, Waiting], server_url: str
+) -> None:
+    """Newest first, the order moves under a reader: a thread that starts waiting after page
+    1 was read pushes every other one back by one, so page 2 begins with page 1's last
+    thread. It is listed once, and nothing is skipped."""
+    first, _ = owners
+    owner = {"assistant_id": first.assistant_id}
+    with AgentClient(server_url) as client, httpx.Client(base_url=server_url, timeout=60) as http:
+        before = [row.thread_id for row in waiting_threads(client, owner)]
+        assert len(before) >= 3
+        pages = iter_pages(client, waiting_query(owner), 2)
+        seen = [row.thread_id for row in next(pages).rows]
+        newcomer = new_waiting(http, first.assistant_id, {"messages": []})
+        for page in pages:
+            seen += [row.thread_id for row in page.rows]
+        after = [row.thread_id for row in waiting_threads(client, owner)]
+    assert after == [newcomer, *before]  # the newcomer is first: the others moved back one
+    assert seen == before
