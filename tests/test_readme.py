@@ -39,15 +39,18 @@ def normalized(lines: Sequence[str]) -> list[str]:
     return out
 
 
-def hil_output(env: dict[str, str], *args: str, stdin: str = "") -> list[str]:
+def hil_output(env: dict[str, str], *args: str, stdin: str = "", columns: bool = True) -> list[str]:
     """What `hil ARGS` prints in a pipe, stderr and stdout in the order written."""
+    env = {**env, "PYTHONUNBUFFERED": "1", "COLUMNS": "100"}
+    if not columns:
+        del env["COLUMNS"]
     done = subprocess.run(
         [sys.executable, "-m", "hilcli", *args],
         input=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**env, "PYTHONUNBUFFERED": "1", "COLUMNS": "100"},
+        env=env,
         timeout=120,
     )
     return done.stdout.splitlines()
@@ -140,3 +143,23 @@ def test_config_show_transcript(hil_env: dict[str, str]) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert normalized(done.stdout.splitlines()) == normalized(readme[1:])
+
+
+def test_doctor_transcript(hil_env: dict[str, str], server_url: str) -> None:
+    """Every line but the graph list, which grows with the test graphs (the README's are
+    among them)."""
+    real = hil_output(hil_env, "doctor", "-a", "agent", "--url", server_url, columns=False)
+    readme = block("$ hil doctor -a agent ")[1:]
+
+    def split(lines: list[str]) -> tuple[list[str], set[str]]:
+        lines = [re.sub(r"127\.0\.0\.1:\d+", "HOST", line) for line in normalized(lines)]
+        lines = [re.sub(r"lists \d+ assistants", "lists N assistants", line) for line in lines]
+        start = next(n for n, line in enumerate(lines) if line.startswith("✓ graphs"))
+        end = lines.index("All checks passed.")
+        graphs = " ".join(lines[start:end]).removeprefix("✓ graphs")
+        return lines[:start] + lines[end:], {name.strip() for name in graphs.split(",")}
+
+    real_lines, real_graphs = split(real)
+    readme_lines, readme_graphs = split(readme)
+    assert real_lines == readme_lines
+    assert readme_graphs <= real_graphs
