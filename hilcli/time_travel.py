@@ -68,7 +68,21 @@ def history_page(session: Session, thread_id: str, limit: int, before: str | Non
 
 
 def find(session: Session, thread_id: str, typed: str) -> Checkpoint:
-    """The checkpoint `typed` names on the thread (whole id, or a unique head or tail)."""
+    """The checkpoint `typed` names on the thread (whole id, or a unique head or tail).
+
+    A whole id is read directly (one request, however long the thread); anything else, or
+    a server that cannot read it so, is looked for page by page in the history.
+    """
+    from hilcli.history import TYPED_ID_MIN
+
+    whole = typed.strip()
+    if len(whole) >= TYPED_ID_MIN:
+        try:
+            found = Checkpoint.from_state(session.client.get_state_at(thread_id, whole))
+        except HilError:
+            found = None
+        if found is not None and found.id == whole:
+            return found
     return find_checkpoint(session.client, thread_id, typed, session.client.hints)
 
 

@@ -143,6 +143,22 @@ def test_limit_pages_with_one_request_and_before_goes_on(
     assert [item["checkpoint_id"] for item in second] == [
         item["checkpoint_id"] for item in everything[5:10]
     ]
+    whole = hil(
+        hil_env,
+        "history",
+        thread_id,
+        "--url",
+        server_url,
+        "--json",
+        "--limit",
+        "5",
+        "--before",
+        page[-1]["checkpoint_id"],
+        "--debug",
+    )
+    assert json.loads(whole.stdout) == second
+    # a whole id is read directly: the page is the only history request, 60 or 60,000 deep
+    assert len(re.findall(r"POST /threads/\S+/history", whole.stderr)) == 1, whole.stderr
     table = hil(hil_env, "history", thread_id, "--url", server_url, "--limit", "5")
     assert f"--before {page[-1]['checkpoint_id']}" in table.stdout
     assert "edit" in table.stdout
