@@ -9,6 +9,9 @@ line contains `/stream`), can:
   load balancer closing an idle stream would (`clean_cuts`);
 * go silent after N bytes (`stalls`): forward nothing more, not even heartbeats, and keep
   the connection open until the client gives up on it, as a dead link would;
+* hold back the end of an answer (`held_ends`: for each of the first K streams): every
+  event is forwarded but the body's last chunk is not, and the connection stays open, as a
+  server that does not notice its run has ended would (langhost 0.11.1, bench/README.md);
 * refuse stream requests outright (`refuse_streams`: close before answering);
 * rewrite the answers to requests whose request line contains `rewrite_when` (streams by
   default) with same-length byte replacements (`rewrites`), so the chunked framing stays
@@ -44,6 +47,7 @@ class FaultProxy:
         cuts: Iterable[int] = (),
         clean_cuts: Iterable[int] = (),
         stalls: Iterable[int] = (),
+        held_ends: int = 0,
         random_cuts: int = 0,
         random_range: tuple[int, int] = (200, 6000),
         seed: int = 0,
@@ -57,6 +61,7 @@ class FaultProxy:
         self.cuts: deque[int] = deque(cuts)
         self.clean_cuts: deque[int] = deque(clean_cuts)
         self.stalls: deque[int] = deque(stalls)
+        self.held_ends = held_ends
         self._random = random.Random(seed)
         self.random_cuts = random_cuts
         self.random_range = random_range
@@ -69,6 +74,7 @@ class FaultProxy:
         self.streams_seen = 0
         self.cuts_made = 0
         self.stalls_made = 0
+        self.ends_held = 0
         self.refused = 0
         self.requests: list[bytes] = []
         self._exchanges: list[_ConnectionState] = []
@@ -118,7 +124,7 @@ class FaultProxy:
 
     def _plan(self, request: bytes) -> tuple[bool, bool, int | None, str]:
         """For a new request: (a stream, refuse it, cut after how many bytes, how to cut:
-        `cut`, `clean` or `stall`)."""
+        `cut`, `clean`, `stall` or `hold`)."""
         line = request.split(b"\r\n", 1)[0]
         with self._lock:
             self.requests.append(line)
@@ -134,6 +140,9 @@ class FaultProxy:
                 return True, False, self.clean_cuts.popleft(), "clean"
             if self.stalls:
                 return True, False, self.stalls.popleft(), "stall"
+            if self.held_ends > 0:
+                self.held_ends -= 1
+                return True, False, None, "hold"
             if self.random_cuts > 0:
                 self.random_cuts -= 1
                 return True, False, self._random.randint(*self.random_range), "cut"
@@ -150,6 +159,12 @@ class FaultProxy:
                 break
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
         self._stop.set()
+        # At the end of its lifetime the proxy is gone: nothing open, nothing accepted.
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _close(sock)
+        _close(self._listener)
 
     def _track(self, *socks: socket.socket) -> None:
         with self._lock:
@@ -171,7 +186,11 @@ class FaultProxy:
         )
         up.start()
         self._server_to_client(client, upstream, state)
-        up.join(timeout=5)
+        # A stalled or held answer keeps the client's connection open after the server's
+        # end, until the client gives up on it (or the proxy stops).
+        up.join(timeout=self.lifetime if state.stalled else 5)
+        _close(client)
+        _close(upstream)
 
     def _receive(self, sock: socket.socket, state: _ConnectionState) -> Iterator[bytes]:
         """What `sock` sends, read by read, until it closes or fails, the exchange is closed
@@ -198,7 +217,8 @@ class FaultProxy:
                     state.cut_at = cut
                     state.stall = how == "stall"
                     state.rewriting = stream
-                    state.framer = _Chunked() if how == "clean" else None
+                    state.framer = _Chunked() if how in ("clean", "hold") else None
+                    state.hold_end = how == "hold"
                 if stream and b"/stream" in data.split(b"\r\n", 1)[0]:
                     exchange = _ConnectionState()
                     exchange.stream, exchange.cut_at = True, cut
@@ -227,7 +247,9 @@ class FaultProxy:
                     continue  # a dead link: nothing more arrives
                 data = self._rewrite(state, data)
                 cut_at = state.cut_at
-                if state.framer is not None and cut_at is not None:
+                if state.hold_end and state.framer is not None:
+                    data = self._hold_end(state, data)
+                elif state.framer is not None and cut_at is not None:
                     data = self._clean_cut(state, data, cut_at)
                 elif cut_at is not None and state.sent + len(data) >= cut_at:
                     data = data[: max(0, cut_at - state.sent)]
@@ -249,6 +271,9 @@ class FaultProxy:
                 with self._lock:
                     self.cuts_made += 1
                 break
+        if state.stalled:
+            _close(upstream)
+            return
         state.closed = True
         _close(client)
         _close(upstream)
@@ -265,6 +290,19 @@ class FaultProxy:
             ):
                 state.closed = True
                 return out + b"0\r\n\r\n"
+            out += piece
+        return out
+
+    def _hold_end(self, state: _ConnectionState, data: bytes) -> bytes:
+        """Forward whole chunks but the body's last one; then forward nothing more."""
+        assert state.framer is not None
+        out = b""
+        for piece in state.framer.feed(data):
+            if piece == b"0\r\n\r\n":
+                state.stalled = True
+                with self._lock:
+                    self.ends_held += 1
+                break
             out += piece
         return out
 
@@ -316,6 +354,7 @@ class _ConnectionState:
         self.cut_at: int | None = None
         self.stall = False
         self.stalled = False
+        self.hold_end = False
         self.rewriting = False
         self.stream = False
         self.framer: _Chunked | None = None

@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import logging
 import random
+import socket
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -38,7 +40,7 @@ import httpx
 from httpx_sse import EventSource, ServerSentEvent
 
 from hilcli.client.failures import reason
-from hilcli.errors import ProtocolError, RunLost, ServerError, ServerUnreachable
+from hilcli.errors import HilError, ProtocolError, RunLost, ServerError, ServerUnreachable
 from hilcli.events import EventParser, StreamEvent, parse_event
 
 if TYPE_CHECKING:
@@ -83,6 +85,104 @@ RECENT_IDS = 4096
 
 Key = tuple[str, str]
 """What tells two events with one id apart: their name and data, as sent."""
+
+#: How long a stream may stay quiet after a `values` event (the last event of every run)
+#: before `_EndProbe` asks whether its run has ended. Short, because a held stream costs
+#: this much; a probe of a run that goes on costs one small request per quiet spell.
+END_PROBE_AFTER = 0.02
+
+#: Run statuses after which the server has written every event of the run.
+_RUN_OVER = frozenset({"success", "error", "interrupted", "timeout"})
+
+
+class _EndProbe:
+    """Ends a connection that stays open after its run has ended, so it can be rejoined.
+
+    langgraph-api 0.11.1 on PostgreSQL + Redis (langhost) holds about one resumable stream
+    in five open for 0.5 s after the run's last event: its `done` message and the last
+    event's Redis id can be equal, and its duplicate filter drops the `done` (bench/README.md,
+    "Where the misses come from"). A person would wait half a second at every question.
+
+    After a `values` event (the last event of every run and of every step of one) or an
+    `error` event, a quiet
+    of `END_PROBE_AFTER` makes a background thread read the run (`GET .../runs/{run_id}`).
+    A run that has ended has written all its events, so the connection is shut down and
+    `RunStream` rejoins it from the last event id: an exact, checked replay of anything
+    still in flight, which a finished run answers at once. A run that goes on is left
+    alone until the next `values` event. Only used where joins replay and events carry ids.
+    """
+
+    def __init__(self, read_status: Callable[[], str | None], response: httpx.Response) -> None:
+        self._read_status = read_status
+        self._response = response
+        self._cond = threading.Condition()
+        self._armed_at: float | None = None
+        self._stopped = False
+        self.events = 0
+        """Events seen on the connection; a probe that saw a later one stands down."""
+        self.fired = False
+        """True once the probe found the run over and shut the connection down."""
+        self._thread: threading.Thread | None = None
+
+    def saw(self, mode: str) -> None:
+        """Called for every event delivered on the connection (cheap: no lock unless `values`)."""
+        self.events += 1
+        if mode not in ("values", "error"):
+            self._armed_at = None
+            return
+        with self._cond:
+            self._armed_at = time.monotonic()
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._watch, name="hil-end-probe", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+
+    def _watch(self) -> None:
+        with self._cond:
+            while not self._stopped:
+                armed = self._armed_at
+                if armed is None:
+                    self._cond.wait()
+                    continue
+                remaining = armed + END_PROBE_AFTER - time.monotonic()
+                if remaining > 0:
+                    self._cond.wait(remaining)
+                    continue
+                self._armed_at = None
+                seen = self.events
+                self._cond.release()
+                try:
+                    over = self._read_status() in _RUN_OVER
+                except Exception as exc:  # a probe must never break the stream it watches
+                    _log.debug("the end probe failed: %r", exc)
+                    over = False
+                finally:
+                    self._cond.acquire()
+                if over and seen == self.events and not self._stopped:
+                    self.fired = True
+                    _log.debug("the run has ended but its stream stayed open: rejoining")
+                    _shut_down(self._response)
+                    return
+
+
+def _shut_down(response: httpx.Response) -> None:
+    """Wake a read blocked on `response` from another thread (closing does not, on Linux)."""
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    else:
+        response.close()
 
 
 @dataclass
@@ -322,28 +422,56 @@ class RunStream:
             params=params,
         )
 
+    def _run_status(self) -> str | None:
+        """The run's status, for `_EndProbe` (None when it cannot be read)."""
+        if self.run_id is None:
+            return None
+        try:
+            status = self._client.get_run(self.thread_id, self.run_id).get("status")
+        except HilError as exc:
+            _log.debug("could not read run %s: %s", self.run_id, exc)
+            return None
+        return status if isinstance(status, str) else None
+
     def __iter__(self) -> Iterator[StreamEvent]:
         response = self._open()
         rejoined = self._opener is None
         failures = 0
+        probe_rejoins = 0
         while True:
             dropped: BaseException | None = None
+            probe: _EndProbe | None = None
             if response is not None:
                 self._response = response
                 connection = _Connection(self.cursor, rejoined)
                 if rejoined and not self._replays:
                     connection.gap = True
                     self._note_gap(connection)
+                if self._replays and probe_rejoins < MAX_RECONNECTS:
+                    probe = _EndProbe(self._run_status, response)
                 try:
                     for event in self._events(response, connection):
                         failures = 0
+                        if probe is not None and event.id is not None:
+                            probe.saw(event.mode)
                         yield event
-                except httpx.TransportError as exc:
+                except (httpx.TransportError, OSError) as exc:
+                    if not isinstance(exc, httpx.TransportError) and not (probe and probe.fired):
+                        raise
                     dropped = exc
                     _log.debug("the stream dropped: %r", exc)
                 finally:
+                    if probe is not None:
+                        probe.stop()
                     response.close()
                     self._response = None
+                if probe is not None and probe.fired:
+                    # Not a failure: the run is over; fetch what may still be in flight.
+                    probe_rejoins += 1
+                    self._note_gap(connection)
+                    rejoined = True
+                    response = self._rejoin()
+                    continue
                 if dropped is None:
                     # The server ended the response: the run paused or ended (a run whose
                     # status lags behind is not asked about, nor rejoined).
