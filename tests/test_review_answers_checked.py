@@ -80,7 +80,8 @@ def test_batched_review_refuses_what_is_no_review_answer(
     assert refused.returncode == 2, refused.stderr
     assert "is a review of send_email, delete_file" in refused.stderr
     assert "Nothing was sent" in refused.stderr
-    assert f"hil resume {thread_id} --approve | --reject" in refused.stderr
+    # the hint carries --url: pasted, it reaches this server (issue 16 point 4)
+    assert f"hil resume {thread_id} --url {server_url} --approve | --reject" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert_untouched(http, thread_id, runs_before)
 
