@@ -399,7 +399,9 @@ def threads(
     ] = 20,
     assistant: Annotated[
         str | None,
-        typer.Option("--assistant", "-a", metavar="ID", help="Only threads of this assistant."),
+        typer.Option(
+            "--assistant", "-a", metavar="ID", help="Only threads of this graph or assistant."
+        ),
     ] = None,
     page_size: Annotated[
         int | None, typer.Option("--page-size", min=1, max=100, hidden=True)
