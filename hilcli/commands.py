@@ -225,6 +225,8 @@ def _thread_kept(session: Session, display: Display, json_output: bool) -> Itera
     answers it, and `--json` still gets its `result` line. Ctrl-C while a run streams
     (`Cancelled`, exit 130) likewise names the thread and ends `--json` with it; a run left
     running (`--on-ctrl-c detach`) has no result yet, and its hint already names the thread.
+    Any other error once the thread exists names it too (its state is not read again: the
+    server may be the one that failed).
     """
     try:
         yield
@@ -252,6 +254,9 @@ def _thread_kept(session: Session, display: Display, json_output: bool) -> Itera
         if outcome is not None and json_output:
             display.result(outcome.to_json(), None)
         _say_where(exc, session, outcome)
+        raise
+    except HilError as exc:  # the server failed or went away: the thread id at least
+        _say_where(exc, session, None)
         raise
 
 

@@ -140,3 +140,22 @@ def test_ctrl_c_while_a_run_streams_still_ends_json_with_the_result_line(
     runs = http.get(f"/threads/{result['thread_id']}/runs").json()
     assert result["run_id"] == runs[0]["run_id"]
     assert all(run["status"] not in ("pending", "running") for run in runs)
+
+
+def test_a_stream_that_breaks_still_names_the_thread(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str]
+) -> None:
+    """A reply that is no JSON mid-run (through a rewriting proxy): exit 1, its one or two
+    lines, and the thread the run was on, which exists on the server."""
+    from tests.proxy import FaultProxy
+
+    rewrite = [(b'data: {"i":3}', b'data: {"i":3]')]
+    args = ["-a", "many_events", "--input-json", '{"count": 5}', "--stream-mode", "custom"]
+    with FaultProxy(server_url, rewrites=rewrite) as proxy:
+        result = run_hil(hil_env, "run", "--url", proxy.url, *args)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) <= 2 and "not JSON" in lines[0], result.stderr
+    found = re.search(r"Thread (\S+)\.$", result.stderr.strip())
+    assert found, result.stderr
+    assert http.get(f"/threads/{found.group(1)}").status_code == 200
