@@ -125,7 +125,8 @@ class _EndProbe:
         self._thread: threading.Thread | None = None
 
     def saw(self, mode: str) -> None:
-        """Called for every event delivered on the connection (cheap: no lock unless `values`)."""
+        """Called after every event delivered on the connection, when the consumer asks for
+        the next one (cheap: no lock unless the event could be the run's last)."""
         self.events += 1
         if mode not in ("values", "error"):
             self._armed_at = None
@@ -452,9 +453,11 @@ class RunStream:
                 try:
                     for event in self._events(response, connection):
                         failures = 0
-                        if probe is not None and event.id is not None:
-                            probe.saw(event.mode)
                         yield event
+                        if probe is not None and event.id is not None:
+                            # Here, not before the yield: the quiet that counts is the
+                            # time spent waiting for the server, not the consumer's.
+                            probe.saw(event.mode)
                 except (httpx.TransportError, OSError) as exc:
                     if not isinstance(exc, httpx.TransportError) and not (probe and probe.fired):
                         raise
