@@ -90,6 +90,9 @@ Key = tuple[str, str]
 #: before `_EndProbe` asks whether its run has ended. Short, because a held stream costs
 #: this much; a probe of a run that goes on costs one small request per quiet spell.
 END_PROBE_AFTER = 0.02
+#: The longest quiet waited for: each probe that finds the run going on doubles the wait
+#: (a run of many steps, or a slow server, is not read at every step), up to this.
+END_PROBE_MAX = 0.16
 
 #: Run statuses after which the server has written every event of the run.
 _RUN_OVER = frozenset({"success", "error", "interrupted", "timeout"})
@@ -105,7 +108,8 @@ class _EndProbe:
 
     After a `values` event (the last event of every run and of every step of one) or an
     `error` event, a quiet
-    of `END_PROBE_AFTER` makes a background thread read the run (`GET .../runs/{run_id}`).
+    of `END_PROBE_AFTER` (doubled by each probe that finds the run going on, up to
+    `END_PROBE_MAX`) makes a background thread read the run (`GET .../runs/{run_id}`).
     A run that has ended has written all its events, so the connection is shut down and
     `RunStream` rejoins it from the last event id: an exact, checked replay of anything
     still in flight, which a finished run answers at once. A run that goes on is left
@@ -117,6 +121,7 @@ class _EndProbe:
         self._response = response
         self._cond = threading.Condition()
         self._armed_at: float | None = None
+        self._quiet = END_PROBE_AFTER
         self._stopped = False
         self.events = 0
         """Events seen on the connection; a probe that saw a later one stands down."""
@@ -152,7 +157,7 @@ class _EndProbe:
                 if armed is None:
                     self._cond.wait()
                     continue
-                remaining = armed + END_PROBE_AFTER - time.monotonic()
+                remaining = armed + self._quiet - time.monotonic()
                 if remaining > 0:
                     self._cond.wait(remaining)
                     continue
@@ -166,7 +171,9 @@ class _EndProbe:
                     over = False
                 finally:
                     self._cond.acquire()
-                if over and seen == self.events and not self._stopped:
+                if not over:
+                    self._quiet = min(self._quiet * 2, END_PROBE_MAX)
+                elif seen == self.events and not self._stopped:
                     self.fired = True
                     _log.debug("the run has ended but its stream stayed open: rejoining")
                     _shut_down(self._response)
