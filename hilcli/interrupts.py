@@ -480,10 +480,9 @@ def one_shot_answer(
                 hint="Answer it with --value TEXT or --value-json JSON.",
             )
         problem = flag_problem(question, approve=approve, message=message)
-        if problem is not None:
+        if problem is not None:  # the flags it takes are said; the caller adds the command
             raise UsageError(
-                f"{problem} Nothing was sent.",
-                hint=f"This request takes: {answer_flags(interrupt)}",
+                f"{problem.rstrip('.')} (it takes {answer_flags(interrupt)}). Nothing was sent."
             )
         decisions = approve_all(question) if approve else reject_all(question, message)
         value = review_answer(question, decisions)
