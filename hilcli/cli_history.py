@@ -26,7 +26,7 @@ from hilcli.cli import (
 ThreadArg = Annotated[str, typer.Argument(metavar="THREAD", help="The thread.")]
 
 
-@app.command(short_help="A thread's checkpoints, newest first: what made each, what it asked.")
+@app.command(short_help="A thread's checkpoints, newest first, with their questions.")
 def history(
     thread: ThreadArg,
     limit: Annotated[

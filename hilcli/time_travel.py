@@ -145,14 +145,18 @@ def _counterpart(
 
 def replay_to_questions(session: Session, checkpoint: Checkpoint) -> RunOutcome:
     """Fork `checkpoint` and replay the copy, quietly, until the graph asks again; the
-    outcome says what it asks now (under new ids)."""
+    outcome says what it asks now (under new ids). The session's breakpoints wait for the
+    answered run: a pause before the asking node would stop the replay short of its
+    question."""
     fork_id = fork(session, checkpoint.id)
-    terminal = session.terminal
+    terminal, breakpoints = session.terminal, (session.interrupt_before, session.interrupt_after)
     session.terminal = _Quiet(terminal)
+    session.interrupt_before, session.interrupt_after = [], []
     try:
         return session.run(input=None, checkpoint_id=fork_id)
     finally:
         session.terminal = terminal
+        session.interrupt_before, session.interrupt_after = breakpoints
 
 
 def answer_at(session: Session, checkpoint: Checkpoint, answers: Mapping[str, Any]) -> RunOutcome:

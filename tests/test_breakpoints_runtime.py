@@ -182,3 +182,35 @@ def test_a_breakpoint_on_a_node_the_graph_lacks_is_refused(
     assert "no node confrim" in refused.stderr
     assert "ask_copies, confirm, shelve" in refused.stderr
     assert len(http.post("/threads/search", json={"limit": 1000}).json()) == threads_before
+
+
+def test_breakpoints_with_an_answer_given_again_pause_after_it(
+    server_url: str, hil_env: dict[str, str], http: httpx.Client
+) -> None:
+    """`resume --checkpoint C --interrupt-before '*'`: the question is answered again (the
+    replay that asks it again is not stopped short), then the run pauses before the next
+    node."""
+    thread_id = create_thread(http)
+    stream_run(http, thread_id, "ask_count", input=user_input("go"))
+    pending = get_state(http, thread_id)["interrupts"]
+    stream_run(http, thread_id, "ask_count", resume={pending[0]["id"]: 1})
+    states = http.post(f"/threads/{thread_id}/history", json={"limit": 50}).json()
+    asked = next(s for s in states if s["interrupts"])["checkpoint"]["checkpoint_id"]
+    paused = hil(
+        hil_env,
+        "resume",
+        thread_id,
+        "--checkpoint",
+        asked,
+        "--value",
+        "6",
+        "--interrupt-before",
+        "*",
+        "--url",
+        server_url,
+        "--json",
+    )
+    assert paused.returncode == 3, paused.stderr
+    result = result_of(paused.stdout)
+    assert result["next"] == ["confirm"] and result["interrupts"] == []
+    assert result["values"]["copies"] == 6
