@@ -87,7 +87,7 @@ class Checkpoint:
             step=step if isinstance(step, int) and not isinstance(step, bool) else None,
             source=str(metadata.get("source") or ""),
             next=_names(state.get("next")),
-            interrupts=_with_nodes(interrupts_from_state(state), tasks),
+            interrupts=_asked(state, tasks),
             created_at=created if isinstance(created, str) else None,
             tasks_done=done,
             values=state.get("values"),
@@ -104,6 +104,21 @@ class Checkpoint:
             "interrupts": [item.to_json() for item in self.interrupts],
             "created_at": self.created_at,
         }
+
+
+def _asked(state: Mapping[str, Any], tasks: list[Any]) -> list[PendingInterrupt]:
+    """The questions asked at a checkpoint, answered since or not.
+
+    The state reader leaves out what finished tasks list (a question still pending is the
+    point there), and falls back on the top-level list; servers on langgraph < 0.6 have no
+    such list, so a checkpoint whose question was answered would show none: its tasks are
+    then read as if unfinished.
+    """
+    found = interrupts_from_state(state)
+    if not found and any(isinstance(t, Mapping) and t.get("interrupts") for t in tasks):
+        unfinished = [{**t, "result": None} if isinstance(t, Mapping) else t for t in tasks]
+        found = interrupts_from_state({**state, "tasks": unfinished})
+    return _with_nodes(found, tasks)
 
 
 def _with_nodes(found: list[PendingInterrupt], tasks: list[Any]) -> list[PendingInterrupt]:
