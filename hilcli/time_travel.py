@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hilcli.errors import HilError, NothingToResume
+from hilcli.errors import HilError, InvalidRequest, NothingToResume
 from hilcli.events import PendingInterrupt, StreamEvent
 from hilcli.hints import PLAIN, HilCommand
 from hilcli.history import Checkpoint, checkpoints, find_checkpoint, history_pages
@@ -154,6 +154,12 @@ def replay_to_questions(session: Session, checkpoint: Checkpoint) -> RunOutcome:
     session.interrupt_before, session.interrupt_after = [], []
     try:
         return session.run(input=None, checkpoint_id=fork_id)
+    except InvalidRequest as exc:  # Aegra: "Must specify either 'input' or 'command'" (422)
+        raise HilError(
+            f"The server refused to replay checkpoint {checkpoint.id} (a run with no input), "
+            "which answering its question again needs; your answer was not sent.",
+            hint="The thread now stands at a copy of that checkpoint (`hil history` shows it).",
+        ) from exc
     finally:
         session.terminal = terminal
         session.interrupt_before, session.interrupt_after = breakpoints
