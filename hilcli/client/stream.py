@@ -106,14 +106,16 @@ class _EndProbe:
     event's Redis id can be equal, and its duplicate filter drops the `done` (bench/README.md,
     "Where the misses come from"). A person would wait half a second at every question.
 
-    After a `values` event (the last event of every run and of every step of one) or an
-    `error` event, a quiet
+    After an event that may be a run's last (`_may_be_last`: a `values` event, which ends every
+    step, an `error`, an interrupt), a quiet
     of `END_PROBE_AFTER` (doubled by each probe that finds the run going on, up to
     `END_PROBE_MAX`) makes a background thread read the run (`GET .../runs/{run_id}`).
     A run that has ended has written all its events, so the connection is shut down and
     `RunStream` rejoins it from the last event id: an exact, checked replay of anything
     still in flight, which a finished run answers at once. A run that goes on is left
-    alone until the next `values` event. Only used where joins replay and events carry ids.
+    alone until the next such event. Only used where joins replay and events carry ids: a
+    server that cannot replay (Aegra, whose `end` event comes well after the last one) would
+    have every stream it is slow to close reported as missing events.
     """
 
     def __init__(self, read_status: Callable[[], str | None], response: httpx.Response) -> None:
@@ -129,11 +131,11 @@ class _EndProbe:
         """True once the probe found the run over and shut the connection down."""
         self._thread: threading.Thread | None = None
 
-    def saw(self, mode: str) -> None:
+    def saw(self, event: StreamEvent) -> None:
         """Called after every event delivered on the connection, when the consumer asks for
         the next one (cheap: no lock unless the event could be the run's last)."""
         self.events += 1
-        if mode not in ("values", "error"):
+        if not _may_be_last(event):
             self._armed_at = None
             return
         with self._cond:
@@ -178,6 +180,16 @@ class _EndProbe:
                     _log.debug("the run has ended but its stream stayed open: rejoining")
                     _shut_down(self._response)
                     return
+
+
+def _may_be_last(event: StreamEvent) -> bool:
+    """Whether a run's stream can end after `event`: a `values` event (every run ends with
+    one), an `error`, or an interrupt reported in `updates` (the older generations end
+    there, with no `values` after it)."""
+    mode = event.mode
+    if mode in ("values", "error"):
+        return True
+    return mode == "updates" and isinstance(event.data, Mapping) and "__interrupt__" in event.data
 
 
 def _shut_down(response: httpx.Response) -> None:
@@ -326,7 +338,8 @@ class RunStream:
     request). When the connection drops (an httpx transport error: a cut, a reset, a read
     timeout) the stream is rejoined with `GET .../runs/{run_id}/stream` and
     `Last-Event-ID`, at most `MAX_RECONNECTS` times in a row, with exponential backoff and
-    jitter.
+    jitter. A connection the server leaves open after its run has ended (`_EndProbe`) is
+    rejoined the same way, at once.
 
     When a join cannot return what was missed (see the module docstring), `replay_gap` is
     set to `REPLAY_GAP_NOTICE` and `on_replay_gap` is called with it, once; the stream goes
@@ -464,7 +477,7 @@ class RunStream:
                         if probe is not None and event.id is not None:
                             # Here, not before the yield: the quiet that counts is the
                             # time spent waiting for the server, not the consumer's.
-                            probe.saw(event.mode)
+                            probe.saw(event)
                 except (httpx.TransportError, OSError) as exc:
                     if not isinstance(exc, httpx.TransportError) and not (probe and probe.fired):
                         raise
@@ -476,7 +489,12 @@ class RunStream:
                     response.close()
                     self._response = None
                 if probe is not None and probe.fired:
-                    # Not a failure: the run is over; fetch what may still be in flight.
+                    # Not a failure: the run is over. Fetch what may still be in flight, or,
+                    # where that cannot be asked for, say so (the caller shows the state).
+                    if self.cursor.last_id is None:
+                        connection.gap = True
+                        self._note_gap(connection)
+                        return
                     probe_rejoins += 1
                     self._note_gap(connection)
                     rejoined = True
