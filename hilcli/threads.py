@@ -54,8 +54,9 @@ OWNER_KEYS = ("graph_id", "assistant_id")
 def owners(thread: Mapping[str, Any]) -> list[str]:
     """Who ran on the thread: its graph id, then its assistant id (those it has).
 
-    The one rule for "whose thread is this": `assistant_of` shows the first, `belongs_to`
-    matches any, and `owner_filter` asks the server for the same.
+    The one rule for "whose thread is this": a thread belongs to each name listed here;
+    `assistant_of` shows the first, and `owner_filter` asks the server for the threads of
+    a name (the server filters, so a listing pages over those threads only).
     """
     metadata = thread.get("metadata")
     if not isinstance(metadata, Mapping):
@@ -70,13 +71,8 @@ def assistant_of(thread: Mapping[str, Any]) -> str:
     return found[0] if found else ""
 
 
-def belongs_to(thread: Mapping[str, Any], assistant: str) -> bool:
-    """Whether the thread was run by `assistant` (a graph id or an assistant id)."""
-    return assistant in owners(thread)
-
-
 def owner_filter(assistant: str, assistants: Iterable[Any]) -> dict[str, str]:
-    """The `threads/search` metadata filter for the threads `belongs_to(thread, assistant)`.
+    """The `threads/search` metadata filter for the threads whose `owners` list `assistant`.
 
     `assistants` is the server's assistant listing: a name one of them has as its graph is
     matched by `graph_id` (threads of every assistant of that graph), any other name by
