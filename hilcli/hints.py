@@ -103,4 +103,4 @@ PLAIN = HilCommand()
 def busy_message(thread_id: str | None) -> str:
     """A busy thread, in hil's words (the server's speaks of multitask strategies)."""
     which = f"Thread {thread_id}" if thread_id else "The thread"
-    return f"{which} is busy: a run is in progress on it, and hil starts no second one."
+    return f"{which} is busy: a run is still running on it, and hil starts no second one."
