@@ -71,7 +71,9 @@ def _history(repl: Repl, arg: str) -> bool:
         return True
     console = console_of(repl.display)
     if console is not None:
-        print_history(console, page.checkpoints, page.older, thread_id)
+        print_history(
+            console, page.checkpoints, page.older, thread_id, hints=repl.session.client.hints
+        )
     else:
         for item in page.checkpoints:
             repl.display.notice(f"{item.id}  step {item.step}  next {', '.join(item.next)}")
