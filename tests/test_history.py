@@ -202,7 +202,8 @@ def blotted(lines: list[str]) -> list[str]:
     for line in lines:
         line = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "T", line)
         line = re.sub(r"\b[0-9a-f]{32}\b", "I", line)
-        line = re.sub(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,12}\b", "C", line)
+        # A short checkpoint id: 8 to 12 hex digits, which may all be decimal ones.
+        line = re.sub(r"\b(?=[0-9a-f]*[0-9])[0-9a-f]{8,12}\b", "C", line)
         out.append(line.rstrip())
     return out
 
