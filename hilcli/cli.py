@@ -205,6 +205,7 @@ def _options(values: dict[str, Any]) -> CommonOptions:
 
 @app.command(cls=AnswersInOrder)
 def chat(
+    ctx: typer.Context,
     url: Url = None,
     assistant: Assistant = None,
     thread: Thread = None,
@@ -220,7 +221,6 @@ def chat(
     answer_json: AnswerJson = None,
     interrupt_before: InterruptBefore = None,
     interrupt_after: InterruptAfter = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Chat with an agent; answer its questions as they come."""
@@ -234,6 +234,7 @@ def chat(
     cls=AnswersInOrder, short_help="Run once, stream it to the end (exit 3: waits for input)."
 )
 def run(
+    ctx: typer.Context,
     message: Annotated[
         str | None, typer.Argument(metavar="MESSAGE", help="The message to send.")
     ] = None,
@@ -258,7 +259,6 @@ def run(
     checkpoint: Checkpoint = None,
     interrupt_before: InterruptBefore = None,
     interrupt_after: InterruptAfter = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Start a run, stream it to the end, and exit (3 when it waits for input)."""
@@ -274,6 +274,7 @@ def run(
 
 @app.command(cls=AnswersInOrder, short_help="Answer a waiting thread and stream the resumed run.")
 def resume(
+    ctx: typer.Context,
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread waiting for input.")],
     value: Annotated[
         str | None, typer.Option("--value", metavar="TEXT", help="Answer with this text.")
@@ -318,7 +319,6 @@ def resume(
     ] = False,
     interrupt_before: InterruptBefore = None,
     interrupt_after: InterruptAfter = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Answer a thread's pending interrupt and stream the resumed run to its end."""
@@ -339,6 +339,7 @@ def resume(
 
 @app.command(cls=AnswersInOrder, short_help="Join the run running on a thread, then chat on it.")
 def attach(
+    ctx: typer.Context,
     thread: Annotated[
         str, typer.Argument(metavar="THREAD", help="The thread whose running run to join.")
     ],
@@ -354,7 +355,6 @@ def attach(
     answers: Answers = None,
     answer: Answer = None,
     answer_json: AnswerJson = None,
-    ctx: typer.Context = None,  # type: ignore[assignment]  # typer fills it in
     debug: Debug = False,
 ) -> None:
     """Join the run running on a thread (or say there is none), then chat on it."""
