@@ -34,6 +34,11 @@ STATE_SCHEMA_SINCE = (0, 16)
 INTERRUPT_IDS_SINCE = (0, 6)
 #: First langgraph whose `interrupt()` takes a `response_schema`.
 RESPONSE_SCHEMA_SINCE = (1, 2, 11)
+#: langgraph-api joins replay a run exactly in 0.11.1 and 0.16.7 (tested); 0.2.60, and the
+#: 0.0.x releases that declare no version, do not (a stream cut mid-run, tests/test_matrix.py).
+#: Releases in between are not known either way.
+REPLAYS_JOINS_SINCE = (0, 11)
+NO_REPLAY_UNTIL = (0, 2, 60)
 
 #: One line per missing feature (at most 85 characters: a doctor line fits 100 columns):
 #: what is missing, then what `hil` does about it or what follows.
@@ -111,6 +116,18 @@ def _at_least(version: str | None, floor: tuple[int, ...]) -> bool | None:
     return None if found is None else found >= floor
 
 
+def _replays_joins(version: str | None) -> bool | None:
+    """Whether langgraph-api `version` replays a run on a join (None: not known)."""
+    if version is None:
+        return False  # 0.0.x: no version declared, no event ids
+    found = version_tuple(version)
+    if found is None:
+        return None
+    if found >= REPLAYS_JOINS_SINCE:
+        return True
+    return False if found <= NO_REPLAY_UNTIL else None
+
+
 def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -141,7 +158,7 @@ def describe(info: Any) -> ServerKind:
             recognised=True,
             version=version,
             langgraph_version=langgraph,
-            replays_joins=True,
+            replays_joins=_replays_joins(version),
             response_schema=_at_least(langgraph, RESPONSE_SCHEMA_SINCE),
             state_response_schema=_at_least(version, STATE_SCHEMA_SINCE),
             listed_interrupts=True,

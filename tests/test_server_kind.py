@@ -43,8 +43,11 @@ EXPECTED = {
             LACKS["rejects_busy"],
         ],
     ),
-    "old04": ("langgraph-api 0.2.60 (langgraph version not reported)", []),
-    "old02": ("langgraph-api (version not reported)", []),
+    "old04": (
+        "langgraph-api 0.2.60 (langgraph version not reported)",
+        [LACKS["replays_joins"]],
+    ),
+    "old02": ("langgraph-api (version not reported)", [LACKS["replays_joins"]]),
 }
 
 
@@ -87,6 +90,17 @@ def test_the_state_keeps_response_schema_from_langgraph_api_0_16(
 ) -> None:
     info = {**recorded_info("langgraph_dev"), "version": version}
     assert describe(info).state_response_schema is keeps_schema
+
+
+@pytest.mark.parametrize(
+    ("version", "replays"),
+    [(None, False), ("0.2.60", False), ("0.5.0", None), ("0.11.1", True), ("0.16.7", True)],
+)
+def test_replaying_joins_follow_the_declared_version(version: str | None, replays: bool) -> None:
+    info = {key: value for key, value in recorded_info("langgraph_dev").items() if key != "version"}
+    if version is not None:
+        info["version"] = version
+    assert describe(info).replays_joins is replays
 
 
 @pytest.mark.parametrize(
