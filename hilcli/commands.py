@@ -25,6 +25,7 @@ from hilcli.options import CommonOptions
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
     from hilcli.config import Settings
+    from hilcli.frontend import Frontend
     from hilcli.hints import HilCommand
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session, Terminal
@@ -98,18 +99,31 @@ def _prepared_answers(opts: CommonOptions) -> bool:
     return opts.answers is not None or bool(opts.answer)
 
 
-def _session(
-    opts: CommonOptions, settings: Settings, display: Display, interactive: bool
-) -> Session:
+def _frontend(settings: Settings, display: Display, interactive: bool) -> Frontend:
+    """The display, and a line reader when the command may ask (a terminal, else stdin)."""
     from hilcli.frontend import Frontend
-    from hilcli.session import Session
 
     reader = None
     if interactive:
         from hilcli.prompts.reader import PromptReader, StdinReader
 
         reader = PromptReader() if sys.stdin.isatty() else StdinReader()
-    frontend = Frontend(display, reader, bell=settings.bell)
+    return Frontend(display, reader, bell=settings.bell)
+
+
+def _session(
+    opts: CommonOptions,
+    settings: Settings,
+    display: Display,
+    interactive: bool,
+    frontend: Frontend | None = None,
+) -> Session:
+    """The session of a command, talking through `frontend` (built here when not given),
+    wrapped by the prepared answers' terminal when there are any."""
+    from hilcli.session import Session
+
+    if frontend is None:
+        frontend = _frontend(settings, display, interactive)
     terminal: Terminal = frontend
     if _prepared_answers(opts):
         from hilcli.autoanswer import answering_terminal
@@ -136,13 +150,14 @@ def chat_command(opts: CommonOptions, thread_id: str | None, url: str | None = N
 
     settings = _settings(opts, url)
     display = _display(opts)
-    session = _session(opts, settings, display, interactive=True)
+    frontend = _frontend(settings, display, interactive=True)
+    session = _session(opts, settings, display, interactive=True, frontend=frontend)
     with session.client:
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         else:  # the thread is created with the first message; a typo'd -a is refused now
             session.check_assistant()
-        Repl(session, settings).loop(resume_pending=bool(thread_id))
+        Repl(session, settings, frontend).loop(resume_pending=bool(thread_id))
 
 
 def attach_command(opts: CommonOptions, thread_id: str) -> None:
@@ -151,10 +166,11 @@ def attach_command(opts: CommonOptions, thread_id: str) -> None:
 
     settings = _settings(opts)
     display = _display(opts)
-    session = _session(opts, settings, display, interactive=True)
+    frontend = _frontend(settings, display, interactive=True)
+    session = _session(opts, settings, display, interactive=True, frontend=frontend)
     with session.client:
         session.open_thread(thread_id)
-        Repl(session, settings).loop(attach=True)
+        Repl(session, settings, frontend).loop(attach=True)
 
 
 # -- run / resume ----------------------------------------------------------------------------

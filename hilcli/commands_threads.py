@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from hilcli.commands import _client, _display, _session, _settings
+from hilcli.commands import _client, _display, _frontend, _session, _settings
 from hilcli.errors import ExitStatus
 from hilcli.options import CommonOptions
 from hilcli.render.tables import stdout_console as _console
@@ -136,9 +136,11 @@ def inbox_command(opts: CommonOptions, limit: int | None = None) -> None:
             _print_json_list(row.to_json() for row in waiting)
         return
     display = _display(opts)
-    session = _session(opts, settings, display, interactive=True)
+    frontend = _frontend(settings, display, interactive=True)
+    session = _session(opts, settings, display, interactive=True, frontend=frontend)
     console = console_of(display) or _console()
-    reader = session.terminal.reader  # type: ignore[attr-defined]
+    reader = frontend.reader
+    assert reader is not None  # an interactive frontend always has one
     with session.client:
         Inbox(
             session,

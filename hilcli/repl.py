@@ -36,10 +36,11 @@ _STATUS_WORDS = {"done": "idle", "interrupted": "waiting for input", "error": "e
 class Repl:
     """The `hil chat` loop."""
 
-    def __init__(self, session: Session, settings: Settings) -> None:
+    def __init__(self, session: Session, settings: Settings, frontend: Frontend) -> None:
+        """`frontend` is what the session talks through (directly, or wrapped by the prepared
+        answers' terminal): the REPL draws with its display and reads with its reader."""
         self.session = session
         self.settings = settings
-        frontend: Frontend = session.terminal  # type: ignore[assignment]
         self.frontend = frontend
         self.display = frontend.display
         assert frontend.reader is not None

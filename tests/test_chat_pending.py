@@ -161,8 +161,9 @@ def test_the_toolbar_says_a_question_waits_after_ctrl_c(server_url: str, tmp_pat
     display = RichDisplay(make_console(out, plain=True))
     settings = resolve(url=server_url, env={"HIL_CONFIG": str(tmp_path / "none.toml")})
     with AgentClient(server_url) as client:
-        session = Session(client, "ask", Frontend(display, reader), stream_modes=["values"])
-        repl = Repl(session, settings)
+        frontend = Frontend(display, reader)
+        session = Session(client, "ask", frontend, stream_modes=["values"])
+        repl = Repl(session, settings, frontend)
         repl.loop()
     assert reader.prompts[1].endswith("answer> "), reader.prompts
     before, after = toolbars

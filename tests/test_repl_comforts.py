@@ -277,9 +277,10 @@ def test_toolbar_shows_server_assistant_thread_and_status(server_url: str, tmp_p
     reader = StdinReader(io.StringIO(""), echo=out)
     settings = resolve(url=server_url, env={"HIL_CONFIG": str(tmp_path / "none.toml")})
     with AgentClient(server_url) as client:
-        session = Session(client, "ask", Frontend(display, reader), stream_modes=["values"])
+        frontend = Frontend(display, reader)
+        session = Session(client, "ask", frontend, stream_modes=["values"])
         thread_id = session.new_thread()
-        repl = Repl(session, settings)
+        repl = Repl(session, settings, frontend)
         assert repl.toolbar().split(" · ") == [
             f" {server_url}",
             "assistant ask",
