@@ -184,6 +184,14 @@ class PromptReader:
         return self._session.output.get_size().columns
 
     def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
+        import asyncio  # loaded already: prompt-toolkit runs on it
+
         self._enter_sends = not multiline
-        # A callable prompt is wrapped again at each draw, so a resize re-wraps it.
-        return self._session.prompt(lambda: fit_prompt(prompt, self.columns()), default=default)
+        try:
+            # A callable prompt is wrapped again at each draw, so a resize re-wraps it.
+            return self._session.prompt(lambda: fit_prompt(prompt, self.columns()), default=default)
+        except asyncio.CancelledError:
+            # A Ctrl-C that lands while prompt-toolkit starts or ends its event loop cancels
+            # its task instead of reaching its key binding (seen once in a hundred runs under
+            # load, as a traceback): the same key, so the same meaning.
+            raise KeyboardInterrupt from None
