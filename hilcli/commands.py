@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -365,7 +364,7 @@ def resume_command(
     opts: CommonOptions, thread_id: str, answer: ResumeAnswer, interrupt_id: str | None
 ) -> int:
     """`hil resume`: answer one pending interrupt and stream the resumed run."""
-    from hilcli.interrupts import interrupt_summary, one_shot_answer
+    from hilcli.interrupts import choose_pending, one_shot_answer
 
     prepared = _prepared_answers(opts)
     answer.check(prepared)
@@ -399,25 +398,7 @@ def resume_command(
             )
         if not answer.given:  # the rules answer what is pending, and what comes after
             return _finish(session, display, _converse_with_rules(session, display, outcome))
-        if interrupt_id is not None:
-            chosen = [item for item in pending if item.id == interrupt_id]
-            if not chosen:
-                raise NothingToResume(
-                    f"Interrupt {interrupt_id} is not pending on thread {thread_id}; "
-                    f"pending: {', '.join(shlex.quote(item.id) for item in pending)}. "
-                    "Nothing was sent."
-                )
-            target = chosen[0]
-        elif len(pending) > 1:
-            listing = "; ".join(
-                f"{shlex.quote(item.id)} ({item.where or 'root'}: {interrupt_summary(item)})"
-                for item in pending
-            )
-            raise UsageError(
-                f"{len(pending)} interrupts are pending; pick one with --interrupt-id: {listing}"
-            )
-        else:
-            target = pending[0]
+        target = choose_pending(pending, interrupt_id, f"on thread {thread_id}")
         value = one_shot_answer(
             target,
             text=answer.value,

@@ -25,7 +25,6 @@ from hilcli.errors import NothingToResume, ServerError, UsageError
 from hilcli.options import CommonOptions
 
 if TYPE_CHECKING:
-    from hilcli.events import PendingInterrupt
     from hilcli.hints import HilCommand
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session
@@ -90,31 +89,6 @@ def history_command(opts: CommonOptions, thread_id: str, limit: int, before: str
 # -- hil resume --checkpoint / --continue --------------------------------------------------------
 
 
-def _pick(
-    pending: list[PendingInterrupt], interrupt_id: str | None, where: str
-) -> PendingInterrupt:
-    from hilcli.interrupts import interrupt_summary
-
-    if interrupt_id is not None:
-        chosen = [item for item in pending if item.id == interrupt_id]
-        if not chosen:
-            raise NothingToResume(
-                f"Interrupt {interrupt_id} was not pending {where}; pending: "
-                f"{', '.join(shlex.quote(item.id) for item in pending)}. Nothing was sent."
-            )
-        return chosen[0]
-    if len(pending) > 1:
-        listing = "; ".join(
-            f"{shlex.quote(item.id)} ({item.where or 'root'}: {interrupt_summary(item)})"
-            for item in pending
-        )
-        raise UsageError(
-            f"{len(pending)} interrupts were pending {where}; pick one with --interrupt-id: "
-            f"{listing}"
-        )
-    return pending[0]
-
-
 def resume_at_command(
     opts: CommonOptions,
     thread_id: str,
@@ -131,7 +105,7 @@ def resume_at_command(
         return _continue(opts, thread_id)
     assert checkpoint is not None
     from hilcli import time_travel
-    from hilcli.interrupts import one_shot_answer
+    from hilcli.interrupts import choose_pending, one_shot_answer
 
     prepared = _prepared_answers(opts)
     answer.check(prepared)
@@ -152,7 +126,7 @@ def resume_at_command(
                 hint=f"`{run_from}` runs from it.",
             )
         if answer.given:
-            target = _pick(point.interrupts, interrupt_id, where)
+            target = choose_pending(point.interrupts, interrupt_id, where)
             value = one_shot_answer(
                 target,
                 text=answer.value,

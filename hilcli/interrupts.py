@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hilcli.errors import UsageError
+from hilcli.errors import NothingToResume, UsageError
 from hilcli.events import PendingInterrupt
 from hilcli.forms import form_fields, is_form_schema, resolve_ref, value_problem
 from hilcli.hints import PLAIN, HilCommand
@@ -656,3 +656,32 @@ def resume_value(answers: Mapping[str, Any], pending: Sequence[PendingInterrupt]
             )
         resume[key] = answers[item.id]
     return resume
+
+
+def choose_pending(
+    pending: Sequence[PendingInterrupt], interrupt_id: str | None, where: str
+) -> PendingInterrupt:
+    """The one interrupt a one-shot answer (`hil resume`) answers: the one `--interrupt-id`
+    names, else the only one pending. `where` says where they are pending ("on thread T",
+    "at checkpoint C") in the errors: an id that is not pending (nothing to resume), or several
+    pending and none named (a usage error that lists them to pick from)."""
+    import shlex
+
+    if interrupt_id is not None:
+        for item in pending:
+            if item.id == interrupt_id:
+                return item
+        raise NothingToResume(
+            f"Interrupt {interrupt_id} is not pending {where}; "
+            f"pending: {', '.join(shlex.quote(item.id) for item in pending)}. Nothing was sent."
+        )
+    if len(pending) > 1:
+        listing = "; ".join(
+            f"{shlex.quote(item.id)} ({item.where or 'root'}: {interrupt_summary(item)})"
+            for item in pending
+        )
+        raise UsageError(
+            f"{len(pending)} interrupts are pending {where}; pick one with --interrupt-id: "
+            f"{listing}"
+        )
+    return pending[0]

@@ -95,7 +95,8 @@ def test_per_call_several_pending_needs_an_id(
 
     refused = resume(hil_env, server_url, thread_id, "--approve")
     assert refused.returncode == 2
-    assert "2 interrupts are pending; pick one with --interrupt-id" in refused.stderr
+    assert "2 interrupts are pending on thread" in refused.stderr
+    assert "pick one with --interrupt-id" in refused.stderr
     assert f"{send['id']} (tools: review send_email)" in refused.stderr
     assert f"{delete['id']} (tools: review delete_file)" in refused.stderr
     assert runs_of(http, thread_id) == runs_before
