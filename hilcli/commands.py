@@ -24,6 +24,7 @@ from hilcli.options import CommonOptions
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
     from hilcli.config import Settings
+    from hilcli.events import PendingInterrupt
     from hilcli.frontend import Frontend
     from hilcli.hints import HilCommand
     from hilcli.render.display import Display
@@ -359,12 +360,30 @@ class ResumeAnswer:
         if self.message is not None and not self.reject:
             raise UsageError("--message goes with --reject.")
 
+    def resume_value(
+        self, target: PendingInterrupt, parsed: Any, thread_id: str, hints: HilCommand
+    ) -> Any:
+        """What this answer sends to `target` (`parsed`: `--value-json` decoded); refused
+        with a `UsageError` and a hint spelled by `hints` when it does not suit it."""
+        from hilcli.interrupts import one_shot_answer
+
+        return one_shot_answer(
+            target,
+            text=self.value,
+            json_value=parsed,
+            approve=self.approve,
+            reject=self.reject,
+            message=self.message,
+            thread_id=thread_id,
+            hints=hints,
+        )
+
 
 def resume_command(
     opts: CommonOptions, thread_id: str, answer: ResumeAnswer, interrupt_id: str | None
 ) -> int:
     """`hil resume`: answer one pending interrupt and stream the resumed run."""
-    from hilcli.interrupts import choose_pending, one_shot_answer
+    from hilcli.interrupts import choose_pending
 
     prepared = _prepared_answers(opts)
     answer.check(prepared)
@@ -399,16 +418,7 @@ def resume_command(
         if not answer.given:  # the rules answer what is pending, and what comes after
             return _finish(session, display, _converse_with_rules(session, display, outcome))
         target = choose_pending(pending, interrupt_id, f"on thread {thread_id}")
-        value = one_shot_answer(
-            target,
-            text=answer.value,
-            json_value=parsed,
-            approve=answer.approve,
-            reject=answer.reject,
-            message=answer.message,
-            thread_id=thread_id,
-            hints=hints,
-        )
+        value = answer.resume_value(target, parsed, thread_id, hints)
         try:
             result = session.resume({target.id: value}, pending=pending)
         except AnswerNotSent as exc:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -105,7 +104,7 @@ def resume_at_command(
         return _continue(opts, thread_id)
     assert checkpoint is not None
     from hilcli import time_travel
-    from hilcli.interrupts import choose_pending, one_shot_answer
+    from hilcli.interrupts import choose_pending
 
     prepared = _prepared_answers(opts)
     answer.check(prepared)
@@ -127,15 +126,7 @@ def resume_at_command(
             )
         if answer.given:
             target = choose_pending(point.interrupts, interrupt_id, where)
-            value = one_shot_answer(
-                target,
-                text=answer.value,
-                json_value=parsed,
-                approve=answer.approve,
-                reject=answer.reject,
-                message=answer.message,
-                thread_id=shlex.quote(thread_id),
-            )
+            value = answer.resume_value(target, parsed, thread_id, session.client.hints)
             answers = {target.id: value}
         else:  # the rules answer the questions asked there
             answers = session.ask_all(point.interrupts)
