@@ -15,6 +15,7 @@ import pexpect
 import pytest
 
 from hilcli.client import REPLAY_GAP_NOTICE
+from hilcli.server_kind import LACKS
 from tests.hilterm import quit_chat
 from tests.matrix.drive import (
     active_runs,
@@ -319,6 +320,21 @@ def test_doctor_passes_and_names_the_server(
     expected = f"{name} {info['version']}" if info.get("version") else name
     assert expected in done.stdout, explain(matrix_server, done)
     assert "Traceback" not in done.stderr
+    # What it lacks, from the live server (tests/test_server_kind.py reads recordings of them).
+    lacks = [line.split(None, 2)[2] for line in done.stdout.splitlines() if line.startswith("!")]
+    assert lacks == [LACKS[key] for key in LACKING[matrix_server.kind]], explain(
+        matrix_server, done
+    )
+
+
+LACKING = {
+    "dev": [],
+    "legacy-0.2": ["replays_joins"],
+    "legacy-0.4": ["replays_joins"],
+    "langhost": ["state_response_schema"],
+    "aegra": ["replays_joins", "response_schema", "listed_interrupts", "rejects_busy"],
+}
+"""What `hil doctor` says each server of the matrix lacks (`hilcli.server_kind.LACKS` keys)."""
 
 
 def test_a_stream_cut_mid_run_is_rejoined_with_nothing_lost_or_repeated(

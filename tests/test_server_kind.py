@@ -3,6 +3,9 @@
 The recordings (tests/recorded/servers/, made by tests/record_servers.py) come from langgraph
 dev on langgraph-api 0.16.7, langhost (langgraph-api 0.11.1 on Postgres + Redis), Aegra 0.6.0,
 and the two older generations (langgraph-api 0.0.48 and 0.2.60).
+
+Against the live servers, tests/test_matrix.py (`test_doctor_passes_and_names_the_server`)
+checks the same names and lacks on all five servers of the matrix.
 """
 
 from __future__ import annotations

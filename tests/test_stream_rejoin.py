@@ -7,6 +7,11 @@ cut after some events and rejoined with `Last-Event-ID`, exactly as the client d
 server's answer is served back here through httpx's mock transport. A server that replays
 exactly must give every event once, in order; one that does not must be reported
 (`RunStream.replay_gap`), never silently short.
+
+The same behaviours are proven against the real servers: tests/test_reconnect.py and
+tests/test_held_stream.py cut or hold `langgraph dev`'s streams through a fault proxy, and
+tests/test_matrix.py cuts a 120-event run mid-stream on all five servers of the matrix (and
+holds a stream open on the two whose joins replay).
 """
 
 from __future__ import annotations

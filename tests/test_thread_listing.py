@@ -5,6 +5,10 @@ tests/recorded/servers/NAME.json (made by tests/record_servers.py) holds a real 
 located?", `parallel` for two questions, `done` waits for nothing. Aegra's listing carries no
 `interrupts`, so those questions come from the states; the older generations list id-less
 interrupts keyed by task id.
+
+Against the live servers, tests/test_matrix.py lists, shows and answers a waiting thread's
+questions on all five servers (`threads`, `show`, `inbox --json`), and tests/test_threads_filter.py
+pages `inbox -a` and `threads -a` on each of them.
 """
 
 from __future__ import annotations
