@@ -32,7 +32,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from hilcli.server import LocalServer  # noqa: E402
+from hilcli.server.local import LocalServer  # noqa: E402
 
 GRAPHS_CONFIG = REPO_ROOT / "tests" / "graphs" / "langgraph.json"
 SDK_SCRIPT = REPO_ROOT / "bench" / "sdk_loop.py"

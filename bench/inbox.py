@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench.head_to_head import client_env  # noqa: E402
 from bench.servers import TRACE_ENV, TRACE_HOOK, read_trace  # noqa: E402
-from hilcli.server import LocalServer  # noqa: E402
+from hilcli.server.local import LocalServer  # noqa: E402
 from tests.support import GRAPHS_CONFIG  # noqa: E402
 
 SIZES = (10, 1000, 5000)

@@ -17,11 +17,11 @@ from typing import Any
 
 from langgraph_sdk import get_sync_client
 
-from hilcli.answer_sheet import AnswerSheet
-from hilcli.answers import parse_rules
-from hilcli.autoanswer import RuleAnsweringTerminal
 from hilcli.client import AgentClient
 from hilcli.frontend import Frontend
+from hilcli.prepared.choosing import AnswerSheet
+from hilcli.prepared.rules import parse_rules
+from hilcli.prepared.terminal import RuleAnsweringTerminal
 from hilcli.render.display import RichDisplay, make_console
 from hilcli.session import Session
 

@@ -2,7 +2,7 @@
 
 Each demo script is a function `play(typist)` that types into `hil chat` (or `hil inbox`) and
 waits for what the screen must show next. `main(play, ...)` runs it for a person to watch:
-it starts the bundled demo server (`LocalServer` with hilcli/demo/langgraph.json), shows the
+it starts the bundled demo server (`LocalServer` with hilcli/server/demo/langgraph.json), shows the
 real terminal output, and types with visible pacing. The test suite runs the same `play`
 with no pacing and checks the screen (tests/test_demos.py).
 """
@@ -168,7 +168,7 @@ def main(play: Play, about: str) -> None:
     with ExitStack() as stack:
         url = args.url
         if url is None:
-            from hilcli.server import DEMO_CONFIG, LocalServer
+            from hilcli.server.local import DEMO_CONFIG, LocalServer
 
             print("Starting the demo server (in-memory LangGraph Agent Server)…", flush=True)
             url = stack.enter_context(LocalServer(DEMO_CONFIG)).url

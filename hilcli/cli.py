@@ -118,7 +118,7 @@ AnswerJson = Annotated[
     ),
 ]
 
-# Time travel (hilcli/commands_history.py): breakpoints and the checkpoint a run starts from.
+# Time travel (hilcli/commands/history.py): breakpoints and the checkpoint a run starts from.
 InterruptBefore = Annotated[
     list[str] | None,
     typer.Option(
@@ -224,7 +224,7 @@ def chat(
     debug: Debug = False,
 ) -> None:
     """Chat with an agent; answer its questions as they come."""
-    from hilcli.commands import chat_command
+    from hilcli.commands.conversation import chat_command
 
     opts = _options(locals())
     chat_command(opts, thread)
@@ -262,11 +262,11 @@ def run(
     debug: Debug = False,
 ) -> None:
     """Start a run, stream it to the end, and exit (3 when it waits for input)."""
-    from hilcli.commands import run_command
+    from hilcli.commands.oneshot import run_command
 
     opts = _options(locals())
     if checkpoint is not None:  # from a checkpoint: a new branch, or a replay without input
-        from hilcli.commands_history import run_at_command
+        from hilcli.commands.history import run_at_command
 
         raise typer.Exit(run_at_command(opts, message, input_json, thread, checkpoint))
     raise typer.Exit(run_command(opts, message, input_json, thread))
@@ -322,14 +322,14 @@ def resume(
     debug: Debug = False,
 ) -> None:
     """Answer a thread's pending interrupt and stream the resumed run to its end."""
-    from hilcli.commands import ResumeAnswer, resume_command
+    from hilcli.commands.oneshot import ResumeAnswer, resume_command
 
     opts = _options(locals())
     typed = ResumeAnswer(
         value=value, value_json=value_json, approve=approve, reject=reject, message=message
     )
     if checkpoint is not None or continue_run:
-        from hilcli.commands_history import resume_at_command
+        from hilcli.commands.history import resume_at_command
 
         raise typer.Exit(
             resume_at_command(opts, thread, typed, interrupt_id, checkpoint, continue_run)
@@ -358,7 +358,7 @@ def attach(
     debug: Debug = False,
 ) -> None:
     """Join the run running on a thread (or say there is none), then chat on it."""
-    from hilcli.commands import attach_command
+    from hilcli.commands.conversation import attach_command
 
     opts = _options(locals())
     attach_command(opts, thread)
@@ -372,12 +372,12 @@ def demo(
     ] = 0,
 ) -> None:
     """Start a local server with example graphs and chat with it (no key, no network)."""
-    from hilcli.commands import demo_command
+    from hilcli.commands.conversation import demo_command
 
     demo_command(debug=debug, port=port)
 
 
-# -- threads, inbox, config, doctor (hilcli/commands_threads.py) ------------------------------
+# -- threads, inbox, config, doctor (hilcli/commands/threads.py) ------------------------------
 
 
 class ThreadStatus(StrEnum):
@@ -415,7 +415,7 @@ def threads(
     debug: Debug = False,
 ) -> None:
     """List threads, newest first, with the first pending question."""
-    from hilcli.commands_threads import threads_command
+    from hilcli.commands.threads import threads_command
 
     opts = _options(locals())
     threads_command(opts, status.value if status else None, limit, page_size)
@@ -433,7 +433,7 @@ def show(
     debug: Debug = False,
 ) -> None:
     """Show a thread: status, latest messages or values, pending interrupts."""
-    from hilcli.commands_threads import show_command
+    from hilcli.commands.threads import show_command
 
     opts = _options(locals())
     show_command(opts, thread)
@@ -465,7 +465,7 @@ def inbox(
     debug: Debug = False,
 ) -> None:
     """Every thread waiting for input: pick one, answer it, watch the run finish."""
-    from hilcli.commands_threads import inbox_command
+    from hilcli.commands.threads import inbox_command
 
     opts = _options(locals())
     inbox_command(opts, limit)
@@ -482,7 +482,7 @@ def doctor(
     debug: Debug = False,
 ) -> None:
     """Check the server, the credentials and the assistant (exit 5: unreachable or refused)."""
-    from hilcli.commands_threads import doctor_command
+    from hilcli.commands.settings import doctor_command
 
     opts = _options(locals())
     raise typer.Exit(doctor_command(opts))
@@ -510,7 +510,7 @@ def config_show(
     debug: Debug = False,
 ) -> None:
     """The effective settings and where each came from (API key redacted)."""
-    from hilcli.commands_threads import config_show_command
+    from hilcli.commands.settings import config_show_command
 
     opts = _options(locals())
     config_show_command(opts)
@@ -522,7 +522,7 @@ def config_path(
     debug: Debug = False,
 ) -> None:
     """The path of the config file in use."""
-    from hilcli.commands_threads import config_path_command
+    from hilcli.commands.settings import config_path_command
 
     config_path_command(_options(locals()))
 
@@ -557,7 +557,7 @@ from hilcli import cli_history  # noqa: E402, F401
 
 
 def _report(exc: HilError) -> None:
-    from hilcli.render.sanitize import safe_text
+    from hilcli.text import safe_text
 
     sys.stderr.write(f"hil: {safe_text(exc.message)}\n")
     if exc.hint:
@@ -614,7 +614,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug of ours: one line, the traceback with --debug
         if debug:
             _traceback()
-        from hilcli.render.sanitize import safe_text
+        from hilcli.text import safe_text
 
         sys.stderr.write(
             f"hil: unexpected error: {type(exc).__name__}: {safe_text(str(exc))}\n"

@@ -1,7 +1,7 @@
 """The time-travel commands' options: `hil history` and `hil edit` (option parsing only).
 
 Imported by `hilcli.cli` once its shared options exist, so these commands take the same
-connection flags as every other; the work is in `hilcli.commands_history`.
+connection flags as every other; the work is in `hilcli.commands.history`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def history(
     """The thread's checkpoints, newest first: id, step, what produced it (input, a node's
     writes, an edit, a fork), the checkpoint it came from (⑂ marks a branch), the next
     nodes and the first question asked there."""
-    from hilcli.commands_history import history_command
+    from hilcli.commands.history import history_command
 
     opts = _options(locals())
     history_command(opts, thread, limit, before)
@@ -85,7 +85,7 @@ def edit(
     """Write values to the thread's state, as if NODE had written them; without --set-json,
     open the current values in $VISUAL/$EDITOR, show the difference and ask before writing.
     Prints the new checkpoint's id."""
-    from hilcli.commands_history import edit_command
+    from hilcli.commands.history import edit_command
 
     opts = _options(locals())
     edit_command(opts, thread, set_json, as_node, checkpoint)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hilcli.events import PendingInterrupt, StreamEvent
-from hilcli.render.sanitize import safe_text
+from hilcli.text import safe_text
 
 if TYPE_CHECKING:
     from hilcli.prompts.reader import LineReader

@@ -2,7 +2,7 @@
 "edit" at a breakpoint pause.
 
 Installed into a `Repl` by `install_time_travel`; the rules are `hilcli.time_travel`'s, the
-editor flow is `hil edit`'s (`hilcli.commands_history.edit_in_editor`).
+editor flow is `hil edit`'s (`hilcli.commands.history.edit_in_editor`).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _answer_again(repl: Repl, point: Checkpoint) -> RunOutcome:
 
 
 def _edit(repl: Repl, arg: str) -> bool:
-    from hilcli.commands_history import edit_in_editor
+    from hilcli.commands.history import edit_in_editor
 
     session = repl.session
     thread_id = session.thread_id

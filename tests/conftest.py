@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hilcli.server import LocalServer
+from hilcli.server.local import LocalServer
 from tests.matrix.pool import ServerPool
 from tests.matrix.servers import KINDS, MatrixServer
 from tests.support import GRAPHS_CONFIG, GRAPHS_DIR, clean_env

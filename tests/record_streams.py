@@ -26,7 +26,7 @@ import httpx
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hilcli.server import LocalServer  # noqa: E402
+from hilcli.server.local import LocalServer  # noqa: E402
 from tests.support import (  # noqa: E402
     GRAPHS_CONFIG,
     RECORDED_DIR,

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from hilcli.answer_sheet import AnswerSheet
-from hilcli.answers import (
+from hilcli.errors import ConfigError, ExitStatus
+from hilcli.events import PendingInterrupt
+from hilcli.interrupts import ReviewRequest, classify
+from hilcli.prepared.choosing import AnswerSheet
+from hilcli.prepared.rules import (
     load_rules,
     parse_key_path,
     parse_rules,
     question_text,
 )
-from hilcli.errors import ConfigError, ExitStatus
-from hilcli.events import PendingInterrupt
-from hilcli.interrupts import ReviewRequest, classify
 
 FORM_SCHEMA: dict[str, Any] = {
     "type": "object",

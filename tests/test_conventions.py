@@ -118,7 +118,7 @@ def _environment_read_by_hil() -> set[str]:
     read = re.compile(r"""env(?:iron)?(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]+)["']""")
     ours = re.compile(r"""["'](HIL_[A-Z0-9_]+)["']""")  # also read through a tuple of names
     for path in (REPO_ROOT / "hilcli").rglob("*.py"):
-        if path.name == "server.py" or "demo" in path.parts:
+        if "server" in path.relative_to(REPO_ROOT / "hilcli").parts[:1]:
             continue
         text = path.read_text(encoding="utf-8")
         names.update(read.findall(text), ours.findall(text))

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from hilcli.errors import ExitStatus
-from hilcli.server import free_port
+from hilcli.server.local import free_port
 
 
 def doctor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hilcli.server import free_port
+from hilcli.server.local import free_port
 from tests.hilterm import pty_session, quit_chat
 from tests.proxy import FaultProxy
 from tests.support import create_thread

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hilcli.server import free_port
+from hilcli.server.local import free_port
 from tests.support import run_hil as hil
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hilcli.errors import HilError
-from hilcli.graph_config import portable_config
+from hilcli.server.graph_config import portable_config
 
 
 def test_relative_paths_become_absolute_and_module_specs_stay(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from httpx_sse import connect_sse
 
-from hilcli.demo.form import BOOKING_SCHEMA
+from hilcli.server.demo.form import BOOKING_SCHEMA
 from tests.support import (
     WEATHER_PROMPT,
     Event,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hilcli.render.blocks import MarkdownBlocks
-from hilcli.render.sanitize import bounded_json, json_line, json_safe, safe_text
+from hilcli.text import bounded_json, json_line, json_safe, safe_text
 
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

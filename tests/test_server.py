@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from hilcli.errors import HilError
-from hilcli.server import DEMO_CONFIG, LocalServer
+from hilcli.server.local import DEMO_CONFIG, LocalServer
 from tests.support import graph_names
 
 
@@ -192,7 +192,7 @@ def test_missing_langgraph_api_gives_the_install_hint(hil_env: dict[str, str]) -
         "import sys\n"
         "sys.modules['langgraph_api'] = None  # as if it were not installed\n"
         "from hilcli.errors import HilError\n"
-        "from hilcli.server import LocalServer\n"
+        "from hilcli.server.local import LocalServer\n"
         "try:\n"
         "    LocalServer().start()\n"
         "except HilError as exc:\n"
@@ -215,7 +215,7 @@ def test_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import signal\n"
-            "from hilcli.server import LocalServer\n"
+            "from hilcli.server.local import LocalServer\n"
             "server = LocalServer(stop_timeout=1).start()\n"
             "print(server.pid, server.url, server.workdir, server.log_path, flush=True)\n"
             "signal.pause()  # until the test kills this process\n",

@@ -44,7 +44,7 @@ from hilcli.interrupts import (
 )
 from hilcli.prompts.editor import EditorFailed, configured_editor, edit_text
 from hilcli.prompts.reader import LineReader
-from hilcli.render.sanitize import safe_text, shorten
+from hilcli.text import safe_text, shorten
 
 
 def with_problem(prompt: str, problem: str | None) -> str:

@@ -19,8 +19,8 @@ from rich.status import Status
 from rich.text import Text
 
 from hilcli.events import PendingInterrupt, StreamEvent
-from hilcli.render.sanitize import json_line, json_safe, safe_text
 from hilcli.render.transcript import TranscriptView
+from hilcli.text import json_line, json_safe, safe_text
 
 #: `--json` writes token events (`messages`) through at least this often (seconds); others at once.
 _TOKEN_FLUSH_INTERVAL = 0.05

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from hilcli.hints import PLAIN, HilCommand
 from hilcli.history import Checkpoint, first_question, produced_by, short_ids
-from hilcli.render.sanitize import safe_text
+from hilcli.text import safe_text
 
 
 def history_table(

@@ -27,8 +27,8 @@ from hilcli.interrupts import (
     ToolCallReview,
     classify,
 )
-from hilcli.render.sanitize import json_source, safe_text
 from hilcli.render.streaming import markdown_block
+from hilcli.text import json_source, safe_text
 
 #: Longest JSON source shown for a value; beyond it the cut is said, with where to read it all.
 JSON_SHOW_LIMIT = 200_000

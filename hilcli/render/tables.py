@@ -17,8 +17,8 @@ from rich.text import Text
 
 from hilcli.events import PendingInterrupt
 from hilcli.render.display import make_console, stdout_is_plain
-from hilcli.render.sanitize import json_source, safe_text, shorten
 from hilcli.render.transcript import TranscriptView, compact_json
+from hilcli.text import json_source, safe_text, shorten
 from hilcli.threads import ThreadSummary, latest_messages, short_time
 
 #: Longest JSON shown for a thread's values or a pending interrupt's value.

@@ -21,7 +21,6 @@ from rich.panel import Panel
 from rich.text import Text
 
 from hilcli.events import INTERRUPT_KEY, StreamEvent
-from hilcli.render.sanitize import bounded_json, safe_text, shorten
 from hilcli.render.streaming import (
     LiveMessages,
     MessageText,
@@ -29,6 +28,7 @@ from hilcli.render.streaming import (
     PlainMessages,
     owner_label,
 )
+from hilcli.text import bounded_json, safe_text, shorten
 
 #: Longest compact JSON shown for a state update, a custom event or tool arguments.
 JSON_LIMIT = 300

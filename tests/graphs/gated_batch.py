@@ -21,7 +21,7 @@ from langchain.agents.middleware import HumanInTheLoopMiddleware, InterruptOnCon
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.tools import tool
 
-from hilcli.demo._scripted import ScriptedChatModel, call_id, last_turn, tool_results
+from hilcli.server.demo._scripted import ScriptedChatModel, call_id, last_turn, tool_results
 
 ORDER = ["write_file", "send_email", "delete_file"]
 REPORT = (

@@ -23,7 +23,7 @@ from langchain_core.tools import tool
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
 
-from hilcli.demo._scripted import ScriptedChatModel, last_turn, tool_call, tool_results
+from hilcli.server.demo._scripted import ScriptedChatModel, last_turn, tool_call, tool_results
 
 _WORDS = (
     "the agent streams words one by one while the terminal keeps up without re-rendering "

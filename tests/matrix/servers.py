@@ -20,8 +20,8 @@ import urllib.request
 from pathlib import Path
 from typing import Protocol
 
-from hilcli.graph_config import portable_config
-from hilcli.server import OFFLINE_ENV, LocalServer, free_port
+from hilcli.server.graph_config import portable_config
+from hilcli.server.local import OFFLINE_ENV, LocalServer, free_port
 from tests.matrix.process import Process, StartError
 from tests.matrix.services import Postgres, Redis
 from tests.matrix.venvs import console_script, ensure_venv, tail

@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from hilcli.server import free_port
+from hilcli.server.local import free_port
 from tests.matrix.process import Process, StartError
 
 START_TIMEOUT = 60.0

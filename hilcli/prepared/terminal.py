@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hilcli.answer_sheet import AnswerSheet
-from hilcli.answers import load_rules, question_text
 from hilcli.errors import NoPreparedAnswer
 from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.prepared.choosing import AnswerSheet
+from hilcli.prepared.rules import load_rules, question_text
 
 if TYPE_CHECKING:
     from hilcli.frontend import Frontend

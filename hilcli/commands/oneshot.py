@@ -1,4 +1,5 @@
-"""The commands behind the CLI: wire settings, client, display and session together."""
+"""The one-shot commands: `hil run` and `hil resume`, with JSON Lines output and the
+contract's exit codes; and what keeps a thread's id and state said on every early exit."""
 
 from __future__ import annotations
 
@@ -9,12 +10,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hilcli.commands.wiring import (
+    converse_with_rules,
+    exit_status,
+    has_prepared_answers,
+    load_settings,
+    make_display,
+    make_session,
+    parse_json_flag,
+)
 from hilcli.errors import (
     AnswerNotSent,
     Cancelled,
-    ExitStatus,
     HilError,
-    NoPreparedAnswer,
     NothingToResume,
     ThreadBusy,
     UsageError,
@@ -22,166 +30,10 @@ from hilcli.errors import (
 from hilcli.options import CommonOptions
 
 if TYPE_CHECKING:
-    from hilcli.client import AgentClient
-    from hilcli.config import Settings
     from hilcli.events import PendingInterrupt
-    from hilcli.frontend import Frontend
     from hilcli.hints import HilCommand
     from hilcli.render.display import Display
-    from hilcli.session import RunOutcome, Session, Terminal
-
-
-def _settings(opts: CommonOptions, url: str | None = None) -> Settings:
-    from hilcli.config import insecure_key_warning, require_named_config, resolve
-
-    settings = resolve(
-        url=url or opts.url,
-        assistant=opts.assistant,
-        api_key=opts.api_key,
-        headers=opts.header,
-        stream_modes=opts.stream_mode,
-        config=opts.config,
-        profile=opts.profile,
-    )
-    require_named_config(settings)
-    warning = insecure_key_warning(settings)
-    if warning:
-        sys.stderr.write(f"hil: {warning}\n")
-    if opts.debug:
-        from hilcli.debuglog import enable_debug_logging
-
-        enable_debug_logging([settings.api_key, *settings.headers.values()])
-    return settings
-
-
-def _client(settings: Settings) -> AgentClient:
-    """The client for `settings`; its `hints` spell commands that reach the same server."""
-    from hilcli.client import AgentClient
-    from hilcli.hints import HilCommand
-
-    return AgentClient(
-        settings.url,
-        api_key=settings.api_key,
-        headers=settings.headers,
-        hints=HilCommand.for_settings(settings),
-    )
-
-
-def _stream_modes(settings: Settings) -> list[str]:
-    from hilcli.client import BASE_STREAM_MODES
-
-    modes = list(BASE_STREAM_MODES)
-    for mode in settings.stream_modes:
-        if mode not in modes:
-            modes.append(mode)
-    return modes
-
-
-def _display(opts: CommonOptions) -> Display:
-    from hilcli.render.display import (
-        JsonDisplay,
-        RawDisplay,
-        RichDisplay,
-        make_console,
-        stdout_is_plain,
-    )
-
-    plain = stdout_is_plain()
-    err = make_console(sys.stderr, plain=plain or not sys.stderr.isatty())
-    if opts.json_output:
-        return JsonDisplay(sys.stdout, err)
-    console = make_console(sys.stdout, plain=plain)
-    return RawDisplay(console, err) if opts.raw else RichDisplay(console, err)
-
-
-def _prepared_answers(opts: CommonOptions) -> bool:
-    """`--answers` or `--answer` was given: interrupts may be answered without asking."""
-    return opts.answers is not None or bool(opts.answer)
-
-
-def _frontend(settings: Settings, display: Display, interactive: bool) -> Frontend:
-    """The display, and a line reader when the command may ask (a terminal, else stdin)."""
-    from hilcli.frontend import Frontend
-
-    reader = None
-    if interactive:
-        from hilcli.prompts.reader import PromptReader, StdinReader
-
-        reader = PromptReader() if sys.stdin.isatty() else StdinReader()
-    return Frontend(display, reader, bell=settings.bell)
-
-
-def _session(
-    opts: CommonOptions,
-    settings: Settings,
-    display: Display,
-    interactive: bool,
-    frontend: Frontend | None = None,
-) -> Session:
-    """The session of a command, talking through `frontend` (built here when not given),
-    wrapped by the prepared answers' terminal when there are any."""
-    from hilcli.session import Session
-
-    if frontend is None:
-        frontend = _frontend(settings, display, interactive)
-    terminal: Terminal = frontend
-    if _prepared_answers(opts):
-        from hilcli.autoanswer import answering_terminal
-
-        terminal = answering_terminal(frontend, opts.answers, opts.answer)
-    session = Session(
-        _client(settings),
-        settings.assistant,
-        terminal,
-        stream_modes=_stream_modes(settings),
-        on_ctrl_c=opts.on_ctrl_c.value,
-    )
-    session.interrupt_before = list(opts.interrupt_before or ())  # breakpoints of every run
-    session.interrupt_after = list(opts.interrupt_after or ())
-    return session
-
-
-# -- chat ------------------------------------------------------------------------------------
-
-
-def chat_command(opts: CommonOptions, thread_id: str | None, url: str | None = None) -> None:
-    """`hil chat`: the REPL."""
-    from hilcli.repl import Repl
-
-    settings = _settings(opts, url)
-    display = _display(opts)
-    frontend = _frontend(settings, display, interactive=True)
-    session = _session(opts, settings, display, interactive=True, frontend=frontend)
-    with session.client:
-        if thread_id:
-            session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
-        else:  # the thread is created with the first message; a typo'd -a is refused now
-            session.check_assistant()
-        Repl(session, settings, frontend).loop(resume_pending=bool(thread_id))
-
-
-def attach_command(opts: CommonOptions, thread_id: str) -> None:
-    """`hil attach THREAD`: join the thread's running run, then chat on the thread."""
-    from hilcli.repl import Repl
-
-    settings = _settings(opts)
-    display = _display(opts)
-    frontend = _frontend(settings, display, interactive=True)
-    session = _session(opts, settings, display, interactive=True, frontend=frontend)
-    with session.client:
-        session.open_thread(thread_id)
-        Repl(session, settings, frontend).loop(attach=True)
-
-
-# -- run / resume ----------------------------------------------------------------------------
-
-
-def _exit_status(outcome: RunOutcome) -> int:
-    if outcome.status == "error":
-        return ExitStatus.ERROR
-    if outcome.status == "interrupted":
-        return ExitStatus.INTERRUPTED
-    return ExitStatus.OK
+    from hilcli.session import RunOutcome, Session
 
 
 def _resume_hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
@@ -203,7 +55,7 @@ def _resume_hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
 
 def _finish(session: Session, display: Display, outcome: RunOutcome) -> int:
     display.result(outcome.to_json(), _resume_hint(outcome, session.client.hints))
-    return _exit_status(outcome)
+    return exit_status(outcome)
 
 
 def _where_it_stands(outcome: RunOutcome, hints: HilCommand) -> str:
@@ -290,13 +142,6 @@ def _say_where(exc: HilError, session: Session, outcome: RunOutcome | None) -> N
     exc.hint = f"{exc.hint} {where}" if exc.hint else where
 
 
-def _parse_json(text: str, flag: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{flag} is not valid JSON: {exc}") from exc
-
-
 def run_command(
     opts: CommonOptions, message: str | None, input_json: str | None, thread_id: str | None
 ) -> int:
@@ -306,7 +151,7 @@ def run_command(
     if message is not None and input_json is not None:
         raise UsageError("Give a MESSAGE or --input-json, not both.")
     if input_json is not None:
-        run_input = _parse_json(input_json, "--input-json")
+        run_input = parse_json_flag(input_json, "--input-json")
     elif message is not None and message.strip():
         run_input = message_input(message)
     elif message is not None:
@@ -319,18 +164,18 @@ def run_command(
         )
     else:
         raise UsageError("Nothing to send: give a MESSAGE or --input-json.")
-    settings = _settings(opts)
-    display = _display(opts)
-    prepared = _prepared_answers(opts)
+    settings = load_settings(opts)
+    display = make_display(opts)
+    prepared = has_prepared_answers(opts)
     # Prepared answers keep the run going; what they do not cover is asked on a terminal.
     ask_rest = prepared and sys.stdin.isatty() and sys.stdout.isatty() and not opts.json_output
-    session = _session(opts, settings, display, interactive=ask_rest)
+    session = make_session(opts, settings, display, interactive=ask_rest)
     with session.client, _thread_kept(session, display, opts.json_output):
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         outcome = session.run(input=run_input)
         if prepared:
-            outcome = _converse_with_rules(session, display, outcome)
+            outcome = converse_with_rules(session, display, outcome)
         return _finish(session, display, outcome)
 
 
@@ -385,12 +230,12 @@ def resume_command(
     """`hil resume`: answer one pending interrupt and stream the resumed run."""
     from hilcli.interrupts import choose_pending
 
-    prepared = _prepared_answers(opts)
+    prepared = has_prepared_answers(opts)
     answer.check(prepared)
-    parsed = _parse_json(answer.value_json, "--value-json") if answer.value_json else None
-    settings = _settings(opts)
-    display = _display(opts)
-    session = _session(opts, settings, display, interactive=False)
+    parsed = parse_json_flag(answer.value_json, "--value-json") if answer.value_json else None
+    settings = load_settings(opts)
+    display = make_display(opts)
+    session = make_session(opts, settings, display, interactive=False)
     hints = session.client.hints
     with session.client, _thread_kept(session, display, opts.json_output):
         thread = session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
@@ -416,7 +261,7 @@ def resume_command(
                 f"(status: {thread.get('status', 'unknown')}); nothing was sent."
             )
         if not answer.given:  # the rules answer what is pending, and what comes after
-            return _finish(session, display, _converse_with_rules(session, display, outcome))
+            return _finish(session, display, converse_with_rules(session, display, outcome))
         target = choose_pending(pending, interrupt_id, f"on thread {thread_id}")
         value = answer.resume_value(target, parsed, thread_id, hints)
         try:
@@ -428,35 +273,5 @@ def resume_command(
             exc.hint = f"Re-send it with: {resend}"
             raise
         if prepared:
-            result = _converse_with_rules(session, display, result)
+            result = converse_with_rules(session, display, result)
         return _finish(session, display, result)
-
-
-def _converse_with_rules(session: Session, display: Display, outcome: RunOutcome) -> RunOutcome:
-    """Answer with the prepared rules until the run ends or no rule fits (then it waits)."""
-    try:
-        return session.converse(outcome)
-    except NoPreparedAnswer as exc:
-        display.notice(exc.message)
-        # The pause no rule answered is the last state read: no need to read it again.
-        return session.last_outcome or session.outcome_now()
-
-
-# -- demo ------------------------------------------------------------------------------------
-
-
-def demo_command(*, debug: bool, port: int) -> None:
-    """`hil demo`: a local server with the bundled graphs, and a chat with it."""
-    from hilcli.server import LocalServer
-
-    # the bundled example graphs; a --port asked for is that port or an error (exit 2)
-    server = LocalServer(port=port or None, exact_port=bool(port))
-    server.check_port()  # before saying "Starting", so a bad port is the only line
-    sys.stderr.write("Starting the demo server (in-memory LangGraph Agent Server)…\n")
-    with server:
-        sys.stderr.write(
-            f"Server ready at {server.url}. Graphs: agent (this chat), approval, form.\n"
-            "Try: Ask the user where they are, then look up the weather there\n"
-            "The other graphs: type /assistant approval (or /assistant form) in the chat\n"
-        )
-        chat_command(CommonOptions(debug=debug), None, url=server.url)

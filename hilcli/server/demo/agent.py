@@ -23,7 +23,7 @@ from langgraph.prebuilt import ToolNode
 from langgraph.types import interrupt
 from pydantic import BaseModel
 
-from hilcli.demo._scripted import ScriptedChatModel, last_turn, tool_call, tool_results
+from hilcli.server.demo._scripted import ScriptedChatModel, last_turn, tool_call, tool_results
 
 TRY_THIS = "Ask the user where they are, then look up the weather there"
 _ABOUT_WEATHER = re.compile(r"weather|where|locat|forecast|temperature|sunny|rain", re.I)

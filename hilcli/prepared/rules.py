@@ -7,7 +7,7 @@ matcher given must match, and a rule without matchers matches everything. It giv
 `text`, `json`, `decision` (approve / reject / respond / edit, with `message` or `args`) or
 `fields` (form values; missing fields take the schema's defaults). A `decision` rule only
 matches review requests; in a batched review each action is decided by the first rule that
-matches it. The first matching rule answers (see `hilcli.answer_sheet`). Pure code.
+matches it. The first matching rule answers (see `hilcli.prepared.choosing`). Pure code.
 """
 
 from __future__ import annotations

@@ -10,15 +10,16 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hilcli.commands import (
-    ResumeAnswer,
-    _converse_with_rules,
-    _display,
-    _exit_status,
-    _parse_json,
-    _prepared_answers,
-    _session,
-    _settings,
+from hilcli.commands.oneshot import ResumeAnswer
+from hilcli.commands.wiring import (
+    converse_with_rules,
+    exit_status,
+    has_prepared_answers,
+    load_settings,
+    make_display,
+    make_session,
+    parse_json_flag,
+    print_json,
 )
 from hilcli.errors import NothingToResume, ServerError, UsageError
 from hilcli.options import CommonOptions
@@ -27,13 +28,6 @@ if TYPE_CHECKING:
     from hilcli.hints import HilCommand
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session
-
-
-def _print_json(document: Any) -> None:
-    from hilcli.render.sanitize import json_safe
-
-    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write(json_safe(text) + "\n")
 
 
 def _hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
@@ -55,7 +49,7 @@ def _hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
 
 def _finish(display: Display, outcome: RunOutcome, hints: HilCommand) -> int:
     display.result(outcome.to_json(), _hint(outcome, hints))
-    return _exit_status(outcome)
+    return exit_status(outcome)
 
 
 def _open(session: Session, thread_id: str, assistant_given: bool) -> None:
@@ -69,15 +63,15 @@ def history_command(opts: CommonOptions, thread_id: str, limit: int, before: str
     """`hil history THREAD`: the thread's checkpoints, newest first, a page of `limit`."""
     from hilcli import time_travel
 
-    settings = _settings(opts)
-    display = _display(CommonOptions(json_output=opts.json_output))
-    session = _session(opts, settings, display, interactive=False)
+    settings = load_settings(opts)
+    display = make_display(CommonOptions(json_output=opts.json_output))
+    session = make_session(opts, settings, display, interactive=False)
     with session.client:
         session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
         cursor = time_travel.find(session, thread_id, before).id if before else None
         page = time_travel.history_page(session, thread_id, limit, cursor)
     if opts.json_output:
-        _print_json([item.to_json() for item in page.checkpoints])
+        print_json([item.to_json() for item in page.checkpoints])
         return
     from hilcli.render.history_view import print_history
     from hilcli.render.tables import stdout_console
@@ -106,12 +100,12 @@ def resume_at_command(
     from hilcli import time_travel
     from hilcli.interrupts import choose_pending
 
-    prepared = _prepared_answers(opts)
+    prepared = has_prepared_answers(opts)
     answer.check(prepared)
-    parsed = _parse_json(answer.value_json, "--value-json") if answer.value_json else None
-    settings = _settings(opts)
-    display = _display(opts)
-    session = _session(opts, settings, display, interactive=False)
+    parsed = parse_json_flag(answer.value_json, "--value-json") if answer.value_json else None
+    settings = load_settings(opts)
+    display = make_display(opts)
+    session = make_session(opts, settings, display, interactive=False)
     with session.client:
         _open(session, thread_id, settings.assistant_given)
         point = time_travel.find(session, thread_id, checkpoint)
@@ -132,7 +126,7 @@ def resume_at_command(
             answers = session.ask_all(point.interrupts)
         outcome = time_travel.answer_at(session, point, answers)
         if prepared:
-            outcome = _converse_with_rules(session, display, outcome)
+            outcome = converse_with_rules(session, display, outcome)
         return _finish(display, outcome, session.client.hints)
 
 
@@ -141,9 +135,9 @@ def _continue(opts: CommonOptions, thread_id: str) -> int:
     given; exit 3 again at the next pause."""
     from hilcli import time_travel
 
-    settings = _settings(opts)
-    display = _display(opts)
-    session = _session(opts, settings, display, interactive=False)
+    settings = load_settings(opts)
+    display = make_display(opts)
+    session = make_session(opts, settings, display, interactive=False)
     with session.client:
         _open(session, thread_id, settings.assistant_given)
         outcome = session.outcome_now()
@@ -157,8 +151,8 @@ def _continue(opts: CommonOptions, thread_id: str) -> int:
             before, after = time_travel.last_breakpoints(session, thread_id)
             session.interrupt_before, session.interrupt_after = before, after
         result = session.run(input=None, known_idle=True)
-        if _prepared_answers(opts):
-            result = _converse_with_rules(session, display, result)
+        if has_prepared_answers(opts):
+            result = converse_with_rules(session, display, result)
         return _finish(display, result, session.client.hints)
 
 
@@ -183,21 +177,21 @@ def run_at_command(
         raise UsageError("Give a MESSAGE or --input-json, not both.")
     run_input: Any = None
     if input_json is not None:
-        run_input = _parse_json(input_json, "--input-json")
+        run_input = parse_json_flag(input_json, "--input-json")
     elif message is not None:
         if not message.strip():
             raise UsageError("Nothing to send: the MESSAGE is empty.")
         run_input = message_input(message)
-    settings = _settings(opts)
-    display = _display(opts)
-    prepared = _prepared_answers(opts)
-    session = _session(opts, settings, display, interactive=False)
+    settings = load_settings(opts)
+    display = make_display(opts)
+    prepared = has_prepared_answers(opts)
+    session = make_session(opts, settings, display, interactive=False)
     with session.client:
         _open(session, thread_id, settings.assistant_given)
         point = time_travel.find(session, thread_id, checkpoint)
         outcome = time_travel.run_from(session, point.id, run_input)
         if prepared:
-            outcome = _converse_with_rules(session, display, outcome)
+            outcome = converse_with_rules(session, display, outcome)
         return _finish(display, outcome, session.client.hints)
 
 
@@ -265,7 +259,7 @@ def edit_in_editor(
 
 
 def _say(line: str) -> None:
-    from hilcli.render.sanitize import safe_text
+    from hilcli.text import safe_text
 
     sys.stderr.write(safe_text(line) + "\n")
 
@@ -290,12 +284,12 @@ def edit_command(
 
     values = None
     if set_json is not None:
-        values = _parse_json(set_json, "--set-json")
+        values = parse_json_flag(set_json, "--set-json")
         if not isinstance(values, Mapping):
             raise UsageError('--set-json takes a JSON object of state keys: {"key": value}.')
-    settings = _settings(opts)
-    display = _display(opts)
-    session = _session(opts, settings, display, interactive=False)
+    settings = load_settings(opts)
+    display = make_display(opts)
+    session = make_session(opts, settings, display, interactive=False)
     with session.client:
         session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
         checkpoint_id = time_travel.find(session, thread_id, checkpoint).id if checkpoint else None

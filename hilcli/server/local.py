@@ -24,7 +24,7 @@ How it works, and why:
 * The server runs in its own session (process group); `stop()` terminates the whole group,
   waits, and kills it if it does not go. A finalizer does the same if the object is dropped
   or the interpreter exits while the server still runs. And because even that does not run
-  when we are killed with SIGKILL, the server is started as `python -m hilcli.server dev …`:
+  when we are killed with SIGKILL, the server is started as `python -m hilcli.server.local dev …`:
   a watchdog thread there stops the group as soon as its stdin (a pipe from us) closes.
 
 Only the standard library is used here (no httpx at import time).
@@ -55,7 +55,7 @@ from types import TracebackType
 from typing import Any
 
 from hilcli.errors import HilError, UsageError
-from hilcli.graph_config import portable_config
+from hilcli.server.graph_config import portable_config
 
 DEMO_CONFIG = Path(__file__).resolve().parent / "demo" / "langgraph.json"
 """The `langgraph.json` of the example graphs bundled with hil."""
@@ -311,7 +311,7 @@ class LocalServer:
         ]
         # `python -m langgraph_cli ARGS` behind a watchdog (`_serve` below) that stops the
         # server's process group when its stdin closes, i.e. when we die, even by SIGKILL.
-        return [sys.executable, "-m", "hilcli.server", *args]
+        return [sys.executable, "-m", "hilcli.server.local", *args]
 
     def _environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _REMOVED_ENV}
@@ -445,7 +445,7 @@ def _error_summary(text: str) -> str:
 
 
 def _serve() -> None:
-    """`python -m hilcli.server ARGS`: run `langgraph ARGS` and die with our parent.
+    """`python -m hilcli.server.local ARGS`: run `langgraph ARGS` and die with our parent.
 
     The parent holds the write end of our stdin and never writes to it; when the parent
     exits, however abruptly, the pipe closes and the watchdog terminates our process group.

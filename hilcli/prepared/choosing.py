@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hilcli.answers import DECISION_ALIASES, AnswerRule
 from hilcli.errors import ConfigError
 from hilcli.events import PendingInterrupt
 from hilcli.interrupts import (
@@ -31,6 +30,7 @@ from hilcli.interrupts import (
     review_value_problem,
 )
 from hilcli.options import JsonAnswer, PreparedAnswer
+from hilcli.prepared.rules import DECISION_ALIASES, AnswerRule
 
 _INBOX_NAMES = {"approve": "accept", "reject": "ignore", "respond": "respond", "edit": "edit"}
 

@@ -1,40 +1,23 @@
-"""The commands about threads and settings: `threads`, `show`, `inbox`, `config`, `doctor`."""
+"""The commands about threads: `threads`, `show` and `inbox`."""
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from hilcli.commands import _client, _display, _frontend, _session, _settings
-from hilcli.errors import ExitStatus
+from hilcli.commands.wiring import (
+    load_settings,
+    make_client,
+    make_display,
+    make_frontend,
+    make_session,
+    print_json,
+    print_json_list,
+)
 from hilcli.options import CommonOptions
 from hilcli.render.tables import stdout_console as _console
 
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
-
-
-def _print_json(document: Any) -> None:
-    from hilcli.render.sanitize import json_safe
-
-    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write(json_safe(text) + "\n")
-
-
-def _print_json_list(items: Iterable[Any]) -> None:
-    """A JSON list written an item at a time, as `_print_json` would write it whole: a long
-    listing is printed as its pages arrive, and nothing of it is kept."""
-    from hilcli.render.sanitize import json_safe
-
-    out = sys.stdout
-    first = True
-    for item in items:
-        text = json.dumps(item, ensure_ascii=False, indent=2, default=str)
-        out.write(("[\n  " if first else ",\n  ") + json_safe(text).replace("\n", "\n  "))
-        first = False
-    out.write("[]\n" if first else "\n]\n")
 
 
 def _owner(client: AgentClient, assistant: str | None) -> dict[str, str] | None:
@@ -59,14 +42,14 @@ def threads_command(
     from hilcli.render.tables import print_threads
     from hilcli.threads import SEARCH_PAGE, ThreadQuery, iter_pages, iter_threads
 
-    settings = _settings(opts)
+    settings = load_settings(opts)
     assistant = settings.assistant if settings.assistant_given else None
     size = min(page_size or SEARCH_PAGE, limit)
-    with _client(settings) as client:
+    with make_client(settings) as client:
         query = ThreadQuery(status=status, owner=_owner(client, assistant))
         if opts.json_output:
             listed = iter_threads(client, query, limit=limit, page_size=size)
-            _print_json_list(row.to_json() for row in listed)
+            print_json_list(row.to_json() for row in listed)
             return
         console = _console()
         shown = 0
@@ -87,13 +70,13 @@ def show_command(opts: CommonOptions, thread_id: str) -> None:
     from hilcli.render.tables import ThreadView
     from hilcli.threads import assistant_of
 
-    settings = _settings(opts)
-    with _client(settings) as client:
+    settings = load_settings(opts)
+    with make_client(settings) as client:
         thread = client.get_thread(thread_id)
         state = client.get_state(thread_id)
     pending = interrupts_from_state(state)
     if opts.json_output:
-        _print_json(
+        print_json(
             {
                 "thread_id": thread.get("thread_id"),
                 "status": thread.get("status"),
@@ -127,17 +110,17 @@ def inbox_command(opts: CommonOptions, limit: int | None = None) -> None:
     from hilcli.render.tables import ThreadView, console_of, print_threads
     from hilcli.threads import SEARCH_PAGE
 
-    settings = _settings(opts)
+    settings = load_settings(opts)
     assistant = settings.assistant if settings.assistant_given else None
     if opts.json_output:
-        with _client(settings) as client:
+        with make_client(settings) as client:
             owner = _owner(client, assistant)
             waiting = waiting_threads(client, owner, page_size=limit or SEARCH_PAGE)
-            _print_json_list(row.to_json() for row in waiting)
+            print_json_list(row.to_json() for row in waiting)
         return
-    display = _display(opts)
-    frontend = _frontend(settings, display, interactive=True)
-    session = _session(opts, settings, display, interactive=True, frontend=frontend)
+    display = make_display(opts)
+    frontend = make_frontend(settings, display, interactive=True)
+    session = make_session(opts, settings, display, interactive=True, frontend=frontend)
     console = console_of(display) or _console()
     reader = frontend.reader
     assert reader is not None  # an interactive frontend always has one
@@ -151,48 +134,3 @@ def inbox_command(opts: CommonOptions, limit: int | None = None) -> None:
             _owner(session.client, assistant),
             limit or INBOX_PAGE,
         ).loop()
-
-
-def config_show_command(opts: CommonOptions) -> None:
-    """`hil config show`: the effective settings and where each came from."""
-    from hilcli.config import settings_rows
-    from hilcli.render.tables import settings_table
-
-    settings = _settings(opts)
-    rows = settings_rows(settings)
-    if opts.json_output:
-        _print_json({name: {"value": value, "from": source} for name, value, source in rows})
-        return
-    _console().print(settings_table(rows))
-
-
-def config_path_command(opts: CommonOptions) -> None:
-    """`hil config path`: the config file in use (it may not exist yet)."""
-    import os
-
-    from hilcli.config import config_path
-
-    path = config_path(opts.config, os.environ)
-    sys.stdout.write(f"{path}\n")
-    if not path.exists():
-        sys.stderr.write("hil: (the file does not exist yet; 'hil config init' writes one)\n")
-
-
-def doctor_command(opts: CommonOptions) -> int:
-    """`hil doctor`: one verdict per check; 0 all passed, 5 unreachable or refused, else 1."""
-    from hilcli.doctor import exit_status, run_checks
-    from hilcli.render.tables import check_line
-
-    settings = _settings(opts)
-    console = _console()
-    checks = []
-    with _client(settings) as client:
-        for check in run_checks(client, settings):
-            checks.append(check)
-            console.print(
-                check_line(check.passed, check.name, check.detail, check.hint, note=check.note)
-            )
-    status = exit_status(checks)
-    if status == ExitStatus.OK:
-        console.print("All checks passed.", style="green")
-    return int(status)

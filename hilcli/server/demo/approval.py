@@ -25,7 +25,7 @@ from langchain.agents.middleware import HumanInTheLoopMiddleware, InterruptOnCon
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.tools import tool
 
-from hilcli.demo._scripted import ScriptedChatModel, call_id, last_turn, tool_results
+from hilcli.server.demo._scripted import ScriptedChatModel, call_id, last_turn, tool_results
 
 _ORDER = ["send_email", "delete_file"]
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -1,0 +1,175 @@
+"""What every command is built from: settings, the client, the display, the line reader and
+the session, put together the same way for each; and the small rules the commands share."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from hilcli.errors import ExitStatus, NoPreparedAnswer, UsageError
+from hilcli.options import CommonOptions
+
+if TYPE_CHECKING:
+    from hilcli.client import AgentClient
+    from hilcli.config import Settings
+    from hilcli.frontend import Frontend
+    from hilcli.render.display import Display
+    from hilcli.session import RunOutcome, Session, Terminal
+
+
+def load_settings(opts: CommonOptions, url: str | None = None) -> Settings:
+    from hilcli.config import insecure_key_warning, require_named_config, resolve
+
+    settings = resolve(
+        url=url or opts.url,
+        assistant=opts.assistant,
+        api_key=opts.api_key,
+        headers=opts.header,
+        stream_modes=opts.stream_mode,
+        config=opts.config,
+        profile=opts.profile,
+    )
+    require_named_config(settings)
+    warning = insecure_key_warning(settings)
+    if warning:
+        sys.stderr.write(f"hil: {warning}\n")
+    if opts.debug:
+        from hilcli.debuglog import enable_debug_logging
+
+        enable_debug_logging([settings.api_key, *settings.headers.values()])
+    return settings
+
+
+def make_client(settings: Settings) -> AgentClient:
+    """The client for `settings`; its `hints` spell commands that reach the same server."""
+    from hilcli.client import AgentClient
+    from hilcli.hints import HilCommand
+
+    return AgentClient(
+        settings.url,
+        api_key=settings.api_key,
+        headers=settings.headers,
+        hints=HilCommand.for_settings(settings),
+    )
+
+
+def stream_modes_for(settings: Settings) -> list[str]:
+    from hilcli.client import BASE_STREAM_MODES
+
+    modes = list(BASE_STREAM_MODES)
+    for mode in settings.stream_modes:
+        if mode not in modes:
+            modes.append(mode)
+    return modes
+
+
+def make_display(opts: CommonOptions) -> Display:
+    from hilcli.render.display import (
+        JsonDisplay,
+        RawDisplay,
+        RichDisplay,
+        make_console,
+        stdout_is_plain,
+    )
+
+    plain = stdout_is_plain()
+    err = make_console(sys.stderr, plain=plain or not sys.stderr.isatty())
+    if opts.json_output:
+        return JsonDisplay(sys.stdout, err)
+    console = make_console(sys.stdout, plain=plain)
+    return RawDisplay(console, err) if opts.raw else RichDisplay(console, err)
+
+
+def has_prepared_answers(opts: CommonOptions) -> bool:
+    """`--answers` or `--answer` was given: interrupts may be answered without asking."""
+    return opts.answers is not None or bool(opts.answer)
+
+
+def make_frontend(settings: Settings, display: Display, interactive: bool) -> Frontend:
+    """The display, and a line reader when the command may ask (a terminal, else stdin)."""
+    from hilcli.frontend import Frontend
+
+    reader = None
+    if interactive:
+        from hilcli.prompts.reader import PromptReader, StdinReader
+
+        reader = PromptReader() if sys.stdin.isatty() else StdinReader()
+    return Frontend(display, reader, bell=settings.bell)
+
+
+def make_session(
+    opts: CommonOptions,
+    settings: Settings,
+    display: Display,
+    interactive: bool,
+    frontend: Frontend | None = None,
+) -> Session:
+    """The session of a command, talking through `frontend` (built here when not given),
+    wrapped by the prepared answers' terminal when there are any."""
+    from hilcli.session import Session
+
+    if frontend is None:
+        frontend = make_frontend(settings, display, interactive)
+    terminal: Terminal = frontend
+    if has_prepared_answers(opts):
+        from hilcli.prepared.terminal import answering_terminal
+
+        terminal = answering_terminal(frontend, opts.answers, opts.answer)
+    session = Session(
+        make_client(settings),
+        settings.assistant,
+        terminal,
+        stream_modes=stream_modes_for(settings),
+        on_ctrl_c=opts.on_ctrl_c.value,
+    )
+    session.interrupt_before = list(opts.interrupt_before or ())  # breakpoints of every run
+    session.interrupt_after = list(opts.interrupt_after or ())
+    return session
+
+
+def exit_status(outcome: RunOutcome) -> int:
+    if outcome.status == "error":
+        return ExitStatus.ERROR
+    if outcome.status == "interrupted":
+        return ExitStatus.INTERRUPTED
+    return ExitStatus.OK
+
+
+def parse_json_flag(text: str, flag: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag} is not valid JSON: {exc}") from exc
+
+
+def converse_with_rules(session: Session, display: Display, outcome: RunOutcome) -> RunOutcome:
+    """Answer with the prepared rules until the run ends or no rule fits (then it waits)."""
+    try:
+        return session.converse(outcome)
+    except NoPreparedAnswer as exc:
+        display.notice(exc.message)
+        # The pause no rule answered is the last state read: no need to read it again.
+        return session.last_outcome or session.outcome_now()
+
+
+def print_json(document: Any) -> None:
+    from hilcli.text import json_safe
+
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(json_safe(text) + "\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list written an item at a time, as `print_json` would write it whole: a long
+    listing is printed as its pages arrive, and nothing of it is kept."""
+    from hilcli.text import json_safe
+
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2, default=str)
+        out.write(("[\n  " if first else ",\n  ") + json_safe(text).replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
