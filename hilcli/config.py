@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hilcli.errors import ConfigError, HilError
+from hilcli.stream_modes import BASE_STREAM_MODES, STREAM_MODES, unknown_stream_modes
 
 DEFAULT_URL = "http://127.0.0.1:2024"
 DEFAULT_ASSISTANT = "agent"
@@ -31,19 +32,6 @@ PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "bell": bool,
 }
 TOP_KEYS = {"default_profile", "profiles"}
-
-#: Stream modes the server accepts on `runs/stream` (protocol.md §1).
-STREAM_MODES = (
-    "values",
-    "updates",
-    "messages",
-    "messages-tuple",
-    "custom",
-    "tasks",
-    "checkpoints",
-    "events",
-    "debug",
-)
 
 
 @dataclass
@@ -147,8 +135,8 @@ assistant = "{DEFAULT_ASSISTANT}"
 #  hil never prints it (at most its last 4 characters) and warns when it
 # would be sent over plain http:// to another machine.  Prefer the environment for secrets.
 # api_key = "lsv2_..."
-# Stream modes to ask for on top of the ones hil always requests (updates, values,
-# messages-tuple).  Flag --stream-mode (repeatable, added to these).  One of:
+# Stream modes to ask for on top of the ones hil always requests
+# ({", ".join(BASE_STREAM_MODES)}).  Flag --stream-mode (repeatable, added to these).  One of:
 # {", ".join(STREAM_MODES)}.
 # stream_mode = ["custom"]
 # Ring the terminal bell when a question arrives after a run streamed for more than a
@@ -248,7 +236,7 @@ def _value_problem(key: str, value: Any) -> str | None:
     if key == "url" and not re.match(r"^https?://[^/\s]+", value):
         return f"must be an http:// or https:// URL, not {value!r}"
     if key == "stream_mode":
-        unknown = [mode for mode in value if mode not in STREAM_MODES]
+        unknown = unknown_stream_modes(value)
         if unknown:
             return f"has unknown stream modes {unknown} (known: {', '.join(STREAM_MODES)})"
     return None

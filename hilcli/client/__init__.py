@@ -31,6 +31,7 @@ from hilcli.client.stream import (
 )
 from hilcli.errors import NotFound, ProtocolError
 from hilcli.hints import PLAIN, HilCommand
+from hilcli.stream_modes import BASE_STREAM_MODES
 
 __all__ = [
     "BASE_STREAM_MODES",
@@ -46,9 +47,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger("hilcli.protocol")
-
-#: Stream modes `hil` always asks for: interrupts only arrive on `updates`/`values`.
-BASE_STREAM_MODES = ("updates", "values", "messages-tuple")
 
 #: Health endpoints in the order `health` tries them.
 HEALTH_PATHS = ("/ok", "/health", "/info")

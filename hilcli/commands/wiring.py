@@ -56,13 +56,10 @@ def make_client(settings: Settings) -> AgentClient:
 
 
 def stream_modes_for(settings: Settings) -> list[str]:
-    from hilcli.client import BASE_STREAM_MODES
+    """The modes a run asks for: hil's own, then the person's extras (`stream_modes_with`)."""
+    from hilcli.stream_modes import stream_modes_with
 
-    modes = list(BASE_STREAM_MODES)
-    for mode in settings.stream_modes:
-        if mode not in modes:
-            modes.append(mode)
-    return modes
+    return stream_modes_with(settings.stream_modes)
 
 
 def make_display(opts: CommonOptions) -> Display:
