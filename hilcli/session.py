@@ -23,7 +23,6 @@ from hilcli.errors import (
     ServerError,
     ServerUnreachable,
     ThreadBusy,
-    UsageError,
 )
 from hilcli.events import (
     InterruptCollector,
@@ -35,6 +34,7 @@ from hilcli.events import (
 )
 from hilcli.hints import busy_message
 from hilcli.interrupts import interrupt_summary, resume_value
+from hilcli.stream_modes import check_stream_modes
 
 if TYPE_CHECKING:
     from hilcli.server_kind import ServerKind
@@ -106,21 +106,6 @@ class Terminal(Protocol):
 
     def ask_continue(self, outcome: RunOutcome) -> bool:
         """The run paused at a static breakpoint: continue it?"""
-
-
-def check_stream_modes(modes: Sequence[str]) -> None:
-    """Refuse (exit 2) a stream mode the server's run endpoints do not take, before anything
-    is created or sent: the server would refuse it only after hil created a thread, with a
-    schema dump for a reason."""
-    from hilcli.config import STREAM_MODES
-
-    unknown = [mode for mode in modes if mode not in STREAM_MODES]
-    if unknown:
-        named = ", ".join(repr(mode) for mode in unknown)
-        raise UsageError(
-            f"Unknown stream mode {named}; nothing was sent.",
-            hint=f"--stream-mode takes: {', '.join(STREAM_MODES)}.",
-        )
 
 
 def message_input(text: str) -> dict[str, Any]:
