@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,8 +26,9 @@ import pytest
 import hilcli.client.stream as stream_module
 from hilcli.client import REPLAY_GAP_NOTICE, AgentClient, RunStream
 from hilcli.events import StreamEvent
+from tests.support import RECORDED_DIR
 
-REJOIN_DIR = Path(__file__).resolve().parent / "recorded" / "rejoin"
+REJOIN_DIR = RECORDED_DIR / "rejoin"
 INDEX: dict[str, Any] = json.loads((REJOIN_DIR / "index.json").read_text(encoding="utf-8"))
 MODES = ["updates", "values", "messages-tuple", "custom"]
 SSE = {"content-type": "text/event-stream; charset=utf-8"}

@@ -1,0 +1,1 @@
+"""The in-process test tier: no server, no subprocess, no pty (see conftest.py here)."""
