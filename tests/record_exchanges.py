@@ -1,0 +1,363 @@
+"""Record what hil and the real server say to each other: tests/recorded/exchanges/NAME.json.
+
+Run: `.venv/bin/python tests/record_exchanges.py [NAME ...]` (all scenarios by default; needs
+the `demo` extra). It starts a LocalServer on tests/graphs/langgraph.json (and one on
+tests/graphs_auth for the 401), drives hil's own `Session` through each scenario below with
+the in-process tests' `ScriptedTerminal` (tests/inprocess/kit.py), and records every HTTP
+request hil makes (method, path, query, JSON body, `Last-Event-ID`) with the server's answer
+(status, the headers hil reads, the body byte for byte: SSE streams exactly as sent) in the
+order the requests were made. Set-up that is not hil's (a background run that keeps a
+thread busy) goes to the server directly and is not recorded.
+
+The legacy scenarios need a server on langgraph < 0.6 (interrupts without `id`), which
+cannot share our pins: start one by hand (tests/record_legacy.py says how, e.g. with the
+old04 venv) and pass its URL: `tests/record_exchanges.py --legacy URL`.
+
+The in-process tests replay these files with `kit.Replay` (ids and timestamps differ on
+every recording; nothing depends on them). Every answer in them came from the real server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from hilcli.client import BASE_STREAM_MODES, AgentClient  # noqa: E402
+from hilcli.errors import AuthError, HilError, InvalidRequest, NotFound, ThreadBusy  # noqa: E402
+from hilcli.server.local import LocalServer  # noqa: E402
+from hilcli.session import Session  # noqa: E402
+from tests.inprocess.kit import (  # noqa: E402
+    EXCHANGES_DIR,
+    Continue,
+    ScriptedTerminal,
+    Typed,
+    Value,
+    query_of,
+    request_json,
+)
+from tests.support import GRAPHS_CONFIG, GRAPHS_DIR, WEATHER_PROMPT  # noqa: E402
+
+#: Response headers hil reads (`content-type` for SSE and errors, `content-location` for
+#: the run id); the rest (dates, lengths, server names) would only make the files differ.
+KEPT_HEADERS = ("content-type", "location", "content-location")
+#: Request headers that change what the server answers.
+KEPT_REQUEST_HEADERS = ("last-event-id",)
+
+
+class RecordingTransport(httpx.BaseTransport):
+    """Passes every request to the real server and keeps the request with its answer."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.exchanges: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        entry: dict[str, Any] = {
+            "request": {
+                "method": request.method,
+                "path": request.url.path,
+                "query": query_of(request.url),
+                "json": request_json(request),
+            }
+        }
+        kept = {k: request.headers[k] for k in KEPT_REQUEST_HEADERS if k in request.headers}
+        if kept:
+            entry["request"]["headers"] = kept
+        with self._lock:  # in the order the requests were made
+            self.exchanges.append(entry)
+        response = self.inner.handle_request(request)
+        try:
+            # Whole, then handed on: a stream is recorded as the server sent it (decoded from
+            # any content-encoding, which the replay does not set).
+            content = response.read()
+        finally:
+            response.close()
+        recorded: dict[str, Any] = {
+            "status": response.status_code,
+            "headers": {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers},
+        }
+        try:
+            recorded["body"] = content.decode("utf-8")
+        except UnicodeDecodeError:  # never seen from the Agent Server; kept exact all the same
+            import base64
+
+            recorded["body_base64"] = base64.b64encode(content).decode("ascii")
+        entry["response"] = recorded
+        return httpx.Response(
+            response.status_code, headers=recorded["headers"], content=content, request=request
+        )
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@dataclass
+class Context:
+    """What a scenario gets: the servers, a recorded hil client, and an unrecorded one."""
+
+    url: str
+    auth_url: str
+    legacy_url: str | None
+    recorder: RecordingTransport
+
+    def client(self, url: str | None = None, **kwargs: Any) -> AgentClient:
+        """hil's client; everything it sends is recorded."""
+        return AgentClient(url or self.url, transport=self.recorder, **kwargs)
+
+    def session(self, assistant: str, terminal: ScriptedTerminal, **kwargs: Any) -> Session:
+        return Session(
+            self.client(kwargs.pop("url", None)),
+            assistant,
+            terminal,
+            stream_modes=list(BASE_STREAM_MODES),
+            **kwargs,
+        )
+
+    def setup_http(self) -> httpx.Client:
+        """A plain client for set-up hil does not do (not recorded)."""
+        return httpx.Client(base_url=self.url, timeout=30)
+
+
+Scenario = Callable[[Context], dict[str, Any]]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(func: Scenario) -> Scenario:
+    SCENARIOS[func.__name__] = func
+    return func
+
+
+def expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise SystemExit(f"recording went wrong: {what}")
+
+
+def converse(ctx: Context, graph: str, message: str, *script: Any, **kw: Any) -> dict[str, Any]:
+    """Send `message` to `graph`, answer with `script`, and say how it ended."""
+    terminal = ScriptedTerminal(*script)
+    session = ctx.session(graph, terminal, **kw)
+    outcome = session.send_message(message)
+    terminal.finish()
+    return {"message": message, "status": outcome.status, "thread_id": outcome.thread_id}
+
+
+# -- questions, answered through hil's own prompts -------------------------------------------
+
+
+@scenario
+def agent_text(ctx: Context) -> dict[str, Any]:
+    """`agent`: a text question ("Where are you located?"), answered; the run ends."""
+    given = converse(ctx, "agent", WEATHER_PROMPT, Typed("san francisco"))
+    expect(given["status"] == "done", f"agent ended {given['status']}")
+    return given
+
+
+@scenario
+def form(ctx: Context) -> dict[str, Any]:
+    """`form`: a `response_schema` form, each field typed (nights 2, breakfast true)."""
+    given = converse(ctx, "form", "book", Typed("Ada", "2", "true", "suite"))
+    expect(given["status"] == "done", f"form ended {given['status']}")
+    return given
+
+
+@scenario
+def form_refused(ctx: Context) -> dict[str, Any]:
+    """`form_validated`: the server refuses the first answer (ValidationError: nights 0,
+    given whole as a terminal could); hil asks again with that answer as the draft, Enter
+    keeps the name, nights becomes 3, and the second answer goes through."""
+    script = (Value({"name": "Ada", "nights": 0}), Typed("", "3", "", ""))
+    return converse(ctx, "form_validated", "book", *script)
+
+
+@scenario
+def json_question(ctx: Context) -> dict[str, Any]:
+    """`json_question`: an object question; the typed line is sent as JSON."""
+    return converse(ctx, "json_question", "hi", Typed('{"choice": "maybe"}'))
+
+
+@scenario
+def approval_approve(ctx: Context) -> dict[str, Any]:
+    """`approval`: one tool call (send_email) to review; approved."""
+    return converse(ctx, "approval", "Mail bob@example.com", Typed("approve"))
+
+
+@scenario
+def approval_edit(ctx: Context) -> dict[str, Any]:
+    """`approval`: send_email's arguments edited (a new recipient) before it runs."""
+    args = '{"to": "carol@example.com", "subject": "Hi", "body": "hello"}'
+    return converse(ctx, "approval", "Mail bob@example.com", Typed("edit", args))
+
+
+@scenario
+def approval_reject(ctx: Context) -> dict[str, Any]:
+    """`approval`: two tool calls in one review; send_email approved, delete_file rejected
+    with a reason."""
+    message = "Mail bob@example.com, then delete the report"
+    return converse(ctx, "approval", message, Typed("approve", "reject", "keep that file"))
+
+
+@scenario
+def inbox_respond(ctx: Context) -> dict[str, Any]:
+    """`inbox_single`: an Agent Inbox request (accept / respond); answered with a message."""
+    return converse(ctx, "inbox_single", "hi", Typed("respond", "use ls -a instead"))
+
+
+@scenario
+def parallel(ctx: Context) -> dict[str, Any]:
+    """`parallel`: two questions pending at once, both answered, in one resume."""
+    return converse(ctx, "parallel", "hi", Typed("blue"), Typed("pizza"))
+
+
+@scenario
+def breakpoint_continue(ctx: Context) -> dict[str, Any]:
+    """`breakpoint`: a static `interrupt_before` pause; the person goes on."""
+    return converse(ctx, "breakpoint", "hi", Continue(True))
+
+
+@scenario
+def breakpoint_stop(ctx: Context) -> dict[str, Any]:
+    """`breakpoint`: the same pause; the person stops there."""
+    return converse(ctx, "breakpoint", "hi", Continue(False))
+
+
+@scenario
+def fails(ctx: Context) -> dict[str, Any]:
+    """`fails`: the node raises ValueError("boom"): an `error` event, the run fails."""
+    return converse(ctx, "fails", "hi")
+
+
+# -- what the server refuses -----------------------------------------------------------------
+
+
+def refused(run: Callable[[], Any], expected: type[HilError]) -> dict[str, Any]:
+    try:
+        run()
+    except expected as exc:
+        return {"error": type(exc).__name__, "message": exc.message}
+    raise SystemExit(f"recording went wrong: no {expected.__name__}")
+
+
+@scenario
+def thread_404(ctx: Context) -> dict[str, Any]:
+    """A thread id the server does not know: `GET /threads/{id}` is a 404."""
+    missing = str(uuid.uuid4())
+    session = ctx.session("agent", ScriptedTerminal())
+    return {"thread_id": missing, **refused(lambda: session.open_thread(missing), NotFound)}
+
+
+@scenario
+def thread_422(ctx: Context) -> dict[str, Any]:
+    """A thread id that is no UUID: the server answers 422 with its detail."""
+    session = ctx.session("agent", ScriptedTerminal())
+    return {
+        "thread_id": "not-a-uuid",
+        **refused(lambda: session.open_thread("not-a-uuid"), InvalidRequest),
+    }
+
+
+@scenario
+def thread_busy(ctx: Context) -> dict[str, Any]:
+    """A thread with a long run going on (started by someone else): hil's run is refused
+    (409), and `outcome_now` sees the run and says the thread is busy."""
+    with ctx.setup_http() as http:
+        thread_id = http.post("/threads", json={}).json()["thread_id"]
+        run = http.post(
+            f"/threads/{thread_id}/runs",
+            json={"assistant_id": "many_events", "input": {"count": 2000, "delay": 0.05}},
+        ).json()
+        try:
+            session = ctx.session("ask", ScriptedTerminal(), thread_id=thread_id)
+            given = refused(lambda: session.send_message("hi"), ThreadBusy)
+            now = refused(session.outcome_now, ThreadBusy)
+        finally:
+            http.post(f"/threads/{thread_id}/runs/{run['run_id']}/cancel", params={"wait": "1"})
+    return {"thread_id": thread_id, **given, "outcome_now": now}
+
+
+@scenario
+def unauthorized(ctx: Context) -> dict[str, Any]:
+    """A server with custom auth, no API key: the first request is a 401."""
+    session = ctx.session("ask", ScriptedTerminal(), url=ctx.auth_url)
+    return refused(lambda: session.send_message("hi"), AuthError)
+
+
+# -- a server on langgraph < 0.6: interrupts without id --------------------------------------
+
+
+@scenario
+def legacy_ask(ctx: Context) -> dict[str, Any]:
+    """langgraph-api 0.2.60 / langgraph 0.4 (tests/recorded/legacy/graphs): a question
+    without `id`, answered; the resume names no id."""
+    expect(ctx.legacy_url is not None, "legacy_ask needs --legacy URL")
+    return converse(ctx, "ask", "Where is it sunny?", Typed("san francisco"), url=ctx.legacy_url)
+
+
+@scenario
+def legacy_parallel(ctx: Context) -> dict[str, Any]:
+    """The same old server: two questions without id pending at once, both answered."""
+    expect(ctx.legacy_url is not None, "legacy_parallel needs --legacy URL")
+    return converse(ctx, "parallel", "go", Typed("blue"), Typed("pizza"), url=ctx.legacy_url)
+
+
+LEGACY = ("legacy_ask", "legacy_parallel")
+
+
+def server_version(url: str) -> str:
+    info = httpx.get(f"{url}/info", timeout=10).json()
+    langgraph = info.get("langgraph_py_version", "not said")
+    return f"langgraph-api {info.get('version', '?')} (langgraph {langgraph})"
+
+
+def record(name: str, ctx: Context, server: str) -> None:
+    ctx.recorder.exchanges = []
+    given = SCENARIOS[name](ctx)
+    document = {
+        "scenario": name,
+        "about": " ".join((SCENARIOS[name].__doc__ or "").split()),
+        "recorded_by": "tests/record_exchanges.py",
+        "server": server,
+        "given": given,
+        "exchanges": ctx.recorder.exchanges,
+    }
+    EXCHANGES_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    (EXCHANGES_DIR / f"{name}.json").write_text(text, encoding="utf-8")
+    print(f"recorded {name}: {len(ctx.recorder.exchanges)} exchanges, {given}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="scenarios to record (default: all)")
+    parser.add_argument("--legacy", metavar="URL", help="a langgraph < 0.6 server (by hand)")
+    args = parser.parse_args()
+    names = args.names or [n for n in SCENARIOS if n not in LEGACY or args.legacy]
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        raise SystemExit(f"unknown scenarios: {unknown}; known: {list(SCENARIOS)}")
+    recorder = RecordingTransport()
+    auth_config = GRAPHS_DIR.parent / "graphs_auth" / "langgraph.json"
+    with LocalServer(GRAPHS_CONFIG, jobs=8) as server, LocalServer(auth_config) as auth:
+        ctx = Context(server.url, auth.url, args.legacy, recorder)
+        for name in names:
+            version = server_version(args.legacy if name in LEGACY else server.url)
+            if name == "unauthorized":
+                version += ", on tests/graphs_auth (custom auth)"
+            record(name, ctx, version)
+    recorder.close()
+
+
+if __name__ == "__main__":
+    main()
