@@ -45,6 +45,27 @@ class StreamEvent:
         return "|".join((self.mode, *self.ns))
 
 
+def namespace_path(ns: Iterable[str]) -> tuple[str, ...]:
+    """The node names of a subgraph namespace (`parent:task|child:task` → `parent`, `child`).
+
+    The task ids are dropped: they change with every run, so they mean nothing to a person
+    reading a label or to an answer rule matching a `namespace`.
+    """
+    return tuple(segment.split(":", 1)[0] for segment in ns)
+
+
+def namespace_label(ns: Iterable[str], node: str | None = None) -> str:
+    """`outer › inner › node`: the label a person reads for who writes or asks in a subgraph.
+
+    `node` is added after the namespace's names unless it is already the last of them (an
+    interrupt's own namespace may end with its node's segment), and "" when there is none.
+    """
+    parts = list(namespace_path(ns))
+    if node and (not parts or parts[-1] != node):
+        parts.append(node)
+    return " › ".join(parts)
+
+
 def _loads(text: bytes) -> Any:
     """Decode JSON fast (orjson), falling back to the standard module for what orjson refuses
     (NaN, Infinity), so nothing valid for Python is rejected.
@@ -77,14 +98,6 @@ def _decode(mode: str, data: bytes) -> Any:
         raise ProtocolError(
             f"The server sent a {mode!r} event whose data is not JSON: {shown!r}"
         ) from exc
-
-
-def parse_event(event: str, data: bytes | str, event_id: str | None = None) -> StreamEvent:
-    """Turn one SSE event (name, data, id) into a `StreamEvent`."""
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    mode, ns = _split_name(event)
-    return StreamEvent(mode, ns, _decode(mode, data), event_id or None, data or None)
 
 
 #: Token events whose metadata is written differently from orjson's way before the reuse of
@@ -143,6 +156,14 @@ class EventParser:
             self._misses += 1
 
 
+def parse_event(event: str, data: bytes | str, event_id: str | None = None) -> StreamEvent:
+    """Turn one SSE event (name, data, id) read on its own into a `StreamEvent`: what
+    `EventParser.parse` makes of it as a stream's first event."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return EventParser().parse(event, data, event_id)
+
+
 ResumeBy = Literal["id", "task", "ns_hash"]
 """How a pending interrupt is named in a resume map `{key: answer}` (see `resume_map_key`):
 
@@ -182,11 +203,8 @@ class PendingInterrupt:
 
     @property
     def where(self) -> str:
-        """Where the graph stopped, for labels: the node and the subgraph path."""
-        parts = [segment.split(":", 1)[0] for segment in self.ns]
-        if self.node and (not parts or parts[-1] != self.node):
-            parts.append(self.node)
-        return " › ".join(parts)
+        """Where the graph stopped, for labels: the subgraph path and the node."""
+        return namespace_label(self.ns, self.node)
 
     def to_json(self) -> dict[str, Any]:
         """The contract's `interrupts[]` object for `--json` output.
@@ -253,7 +271,7 @@ def _interrupt_from_json(
         if from_stream and not ns:
             # The interrupt's own ns ends with its node's segment (`node:task`): split it
             # the way the state's tasks do (path above, node name), so both agree.
-            ns, node = raw_ns[:-1], raw_ns[-1].split(":", 1)[0] or None
+            ns, node = raw_ns[:-1], namespace_path(raw_ns[-1:])[0] or None
     elif fallback_key:
         key = LOCAL_KEY_PREFIX + fallback_key
     else:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hilcli.errors import HilError, InvalidRequest, NothingToResume
-from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.events import PendingInterrupt, StreamEvent, namespace_path
 from hilcli.hints import PLAIN, HilCommand
 from hilcli.history import Checkpoint, checkpoints, find_checkpoint, history_pages
 
@@ -123,7 +123,7 @@ def _root_node(item: PendingInterrupt) -> str:
     """The node at the root of the graph that asked `item` ("" when the state did not say:
     a history lists a question already answered without its task)."""
     if item.ns:
-        return item.ns[0].split(":", 1)[0]
+        return namespace_path(item.ns[:1])[0]
     return item.node or ""
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hilcli.errors import ConfigError
-from hilcli.events import PendingInterrupt
+from hilcli.events import PendingInterrupt, namespace_path
 from hilcli.interrupts import Decision, Question, ReviewRequest, TextQuestion, classify
 
 AnswerKind = Literal["text", "json", "decision", "fields"]
@@ -100,11 +100,6 @@ def _question_text(question: Question) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def namespace_path(interrupt: PendingInterrupt) -> tuple[str, ...]:
-    """The subgraph path of an interrupt as node names (task ids dropped)."""
-    return tuple(segment.split(":", 1)[0] for segment in interrupt.ns)
-
-
 def _namespace_parts(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in re.split(r"[/|›]", text) if part.strip())
 
@@ -139,7 +134,7 @@ class AnswerRule:
             return False
         if self.node is not None and interrupt.node != self.node:
             return False
-        if self.namespace is not None and namespace_path(interrupt) != self.namespace:
+        if self.namespace is not None and namespace_path(interrupt.ns) != self.namespace:
             return False
         if self.tool is not None:
             names = (

@@ -35,6 +35,7 @@ from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.text import Text
 
+from hilcli.events import namespace_label
 from hilcli.render.blocks import MarkdownBlocks
 
 #: Blocks longer than this are shown as wrapped text rather than parsed as Markdown.
@@ -57,9 +58,9 @@ NO_OWNER: Owner = ("", ())
 
 
 def owner_label(owner: Owner) -> str:
-    """`outer › inner › node`: the namespace's node names (without task ids), then the node."""
+    """`outer › inner › node`: the namespace's node names, then the node (`namespace_label`)."""
     node, ns = owner
-    return " › ".join([*(segment.split(":", 1)[0] for segment in ns), node])
+    return namespace_label(ns, node)
 
 
 def _no_header(owner: Owner, force: bool) -> None:
