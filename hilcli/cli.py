@@ -1,7 +1,9 @@
 """The `hil` command line: option parsing only, and the one error boundary.
 
 Heavy modules (httpx, Rich rendering, prompt-toolkit) are imported inside the commands, so
-`hil --help` stays fast.
+`hil --help` stays fast. `main` is the one place that reads the process (its streams,
+terminal, variables, clock): it builds the `Environment` once and hands it to typer as the
+context's `obj`, and each command passes it on to the work in `hilcli.commands`.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 import sys
 from dataclasses import fields
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
 
+from hilcli.environment import Environment
 from hilcli.errors import ExitStatus, HilError, UsageError
 from hilcli.help import EPILOG, HilGroup
 from hilcli.options import CommonOptions, JsonAnswer, OnCtrlC, PreparedAnswer
@@ -34,12 +37,12 @@ app = typer.Typer(
 )
 
 
-def _print_version(value: bool) -> None:
+def _print_version(ctx: typer.Context, value: bool) -> None:
     """`hil --version` / `-V`: the version, without loading anything else."""
     if value:
         from hilcli import __version__
 
-        sys.stdout.write(f"hil {__version__}\n")
+        environment(ctx).stdout.write(f"hil {__version__}\n")
         raise typer.Exit(0)
 
 
@@ -190,6 +193,13 @@ def _prepared(texts: list[str], jsons: list[str], ctx: Any) -> list[PreparedAnsw
     return prepared
 
 
+def environment(ctx: typer.Context) -> Environment:
+    """The `Environment` `main` built; the process's own when typer was run without `main`
+    (`app(...)` called directly)."""
+    found = ctx.find_object(Environment)
+    return found if found is not None else Environment.from_process()
+
+
 def _options(values: dict[str, Any]) -> CommonOptions:
     """The shared options among a command's parameters (`locals()`), unset ones left out."""
     known = {item.name for item in fields(CommonOptions)}
@@ -227,7 +237,7 @@ def chat(
     from hilcli.commands.conversation import chat_command
 
     opts = _options(locals())
-    chat_command(opts, thread)
+    chat_command(environment(ctx), opts, thread)
 
 
 @app.command(
@@ -265,11 +275,12 @@ def run(
     from hilcli.commands.oneshot import run_command
 
     opts = _options(locals())
+    env = environment(ctx)
     if checkpoint is not None:  # from a checkpoint: a new branch, or a replay without input
         from hilcli.commands.history import run_at_command
 
-        raise typer.Exit(run_at_command(opts, message, input_json, thread, checkpoint))
-    raise typer.Exit(run_command(opts, message, input_json, thread))
+        raise typer.Exit(run_at_command(env, opts, message, input_json, thread, checkpoint))
+    raise typer.Exit(run_command(env, opts, message, input_json, thread))
 
 
 @app.command(cls=AnswersInOrder, short_help="Answer a waiting thread and stream the resumed run.")
@@ -328,13 +339,14 @@ def resume(
     typed = ResumeAnswer(
         value=value, value_json=value_json, approve=approve, reject=reject, message=message
     )
+    env = environment(ctx)
     if checkpoint is not None or continue_run:
         from hilcli.commands.history import resume_at_command
 
         raise typer.Exit(
-            resume_at_command(opts, thread, typed, interrupt_id, checkpoint, continue_run)
+            resume_at_command(env, opts, thread, typed, interrupt_id, checkpoint, continue_run)
         )
-    raise typer.Exit(resume_command(opts, thread, typed, interrupt_id))
+    raise typer.Exit(resume_command(env, opts, thread, typed, interrupt_id))
 
 
 @app.command(cls=AnswersInOrder, short_help="Join the run running on a thread, then chat on it.")
@@ -361,11 +373,12 @@ def attach(
     from hilcli.commands.conversation import attach_command
 
     opts = _options(locals())
-    attach_command(opts, thread)
+    attach_command(environment(ctx), opts, thread)
 
 
 @app.command(short_help="Chat with example graphs on a local server (no key needed).")
 def demo(
+    ctx: typer.Context,
     debug: Debug = False,
     port: Annotated[
         int, typer.Option("--port", metavar="PORT", help="Port for the demo server (0: free).")
@@ -374,7 +387,7 @@ def demo(
     """Start a local server with example graphs and chat with it (no key, no network)."""
     from hilcli.commands.conversation import demo_command
 
-    demo_command(debug=debug, port=port)
+    demo_command(environment(ctx), debug=debug, port=port)
 
 
 # -- threads, inbox, config, doctor (hilcli/commands/threads.py) ------------------------------
@@ -391,6 +404,7 @@ class ThreadStatus(StrEnum):
 
 @app.command()
 def threads(
+    ctx: typer.Context,
     status: Annotated[
         ThreadStatus | None, typer.Option("--status", help="Only threads with this status.")
     ] = None,
@@ -418,11 +432,12 @@ def threads(
     from hilcli.commands.threads import threads_command
 
     opts = _options(locals())
-    threads_command(opts, status.value if status else None, limit, page_size)
+    threads_command(environment(ctx), opts, status.value if status else None, limit, page_size)
 
 
 @app.command(short_help="A thread: status, latest messages, pending questions.")
 def show(
+    ctx: typer.Context,
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread to show.")],
     json_output: JsonDocument = False,
     url: Url = None,
@@ -436,11 +451,12 @@ def show(
     from hilcli.commands.threads import show_command
 
     opts = _options(locals())
-    show_command(opts, thread)
+    show_command(environment(ctx), opts, thread)
 
 
 @app.command(short_help="Every thread waiting for input: pick one, answer it.")
 def inbox(
+    ctx: typer.Context,
     assistant: Assistant = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the waiting threads as JSON and exit.")
@@ -468,11 +484,12 @@ def inbox(
     from hilcli.commands.threads import inbox_command
 
     opts = _options(locals())
-    inbox_command(opts, limit)
+    inbox_command(environment(ctx), opts, limit)
 
 
 @app.command(short_help="Check the server, the credentials and the assistant.")
 def doctor(
+    ctx: typer.Context,
     url: Url = None,
     assistant: Assistant = None,
     api_key: ApiKey = None,
@@ -485,7 +502,7 @@ def doctor(
     from hilcli.commands.settings import doctor_command
 
     opts = _options(locals())
-    raise typer.Exit(doctor_command(opts))
+    raise typer.Exit(doctor_command(environment(ctx), opts))
 
 
 config_app = typer.Typer(
@@ -500,6 +517,7 @@ app.add_typer(config_app)
 
 @config_app.command("show")
 def config_show(
+    ctx: typer.Context,
     url: Url = None,
     assistant: Assistant = None,
     api_key: ApiKey = None,
@@ -513,22 +531,24 @@ def config_show(
     from hilcli.commands.settings import config_show_command
 
     opts = _options(locals())
-    config_show_command(opts)
+    config_show_command(environment(ctx), opts)
 
 
 @config_app.command("path")
 def config_path(
+    ctx: typer.Context,
     config: Config = None,
     debug: Debug = False,
 ) -> None:
     """The path of the config file in use."""
     from hilcli.commands.settings import config_path_command
 
-    config_path_command(_options(locals()))
+    config_path_command(environment(ctx), _options(locals()))
 
 
 @config_app.command("init", short_help="Write a commented config file that explains every key.")
 def config_init(
+    ctx: typer.Context,
     path: Annotated[
         str | None,
         typer.Option(
@@ -542,29 +562,24 @@ def config_init(
 ) -> None:
     """Write a commented config file that describes every key (never over a file without
     --force)."""
-    import os
-    from pathlib import Path
+    from hilcli.commands.settings import config_init_command
 
-    from hilcli.config import config_path, write_template
-
-    target = Path(path).expanduser() if path else config_path(None, os.environ)
-    write_template(target, force=force)
-    sys.stdout.write(f"Wrote {target}\nEdit it, then 'hil config show' prints what it sets.\n")
+    config_init_command(environment(ctx), path, force=force)
 
 
 # `hil history` and `hil edit` (time travel) are declared in hilcli/cli_history.py.
 from hilcli import cli_history  # noqa: E402, F401
 
 
-def _report(exc: HilError) -> None:
+def _report(env: Environment, exc: HilError) -> None:
     from hilcli.text import safe_text
 
-    sys.stderr.write(f"hil: {safe_text(exc.message)}\n")
+    env.stderr.write(f"hil: {safe_text(exc.message)}\n")
     if exc.hint:
-        sys.stderr.write(f"     {safe_text(exc.hint)}\n")
+        env.stderr.write(f"     {safe_text(exc.hint)}\n")
 
 
-def _traceback() -> None:
+def _traceback(env: Environment) -> None:
     """`--debug`: the traceback of the exception being handled, on stderr.
 
     Printed before the usual one or two lines, never instead of them: `--debug` adds detail
@@ -572,51 +587,57 @@ def _traceback() -> None:
     """
     import traceback
 
-    traceback.print_exc(file=sys.stderr)
+    traceback.print_exc(file=env.stderr)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run `hil`; map every error to one or two lines and the contract's exit status."""
-    try:  # recent typer vendors its own click (typer._click); older releases use click itself
+def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
+    """Run `hil`; map every error to one or two lines and the contract's exit status.
+
+    `env` is the process's own (`Environment.from_process()`, read here and only here)
+    unless a caller gives another: what every command reads, writes and waits through.
+    """
+    if TYPE_CHECKING:
+        # mypy reads the installed typer, which vendors its own click (typer._click).
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
         from typer.exceptions import Abort
-    except ImportError:  # pragma: no cover
-        from click.exceptions import (  # type: ignore[assignment]
-            Abort,
-            ClickException,
-            NoArgsIsHelpError,
-        )
+    else:
+        try:  # recent typer vendors its own click; older releases raise click's own
+            from typer._click.exceptions import ClickException, NoArgsIsHelpError
+            from typer.exceptions import Abort
+        except ImportError:  # pragma: no cover
+            from click.exceptions import Abort, ClickException, NoArgsIsHelpError
 
+    env = Environment.from_process() if env is None else env
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        code = app(args=args, prog_name="hil", standalone_mode=False)
+        code = app(args=args, prog_name="hil", standalone_mode=False, obj=env)
     except NoArgsIsHelpError as exc:  # `hil` or `hil config` alone: the help, exit 2
         exc.show()
         sys.exit(ExitStatus.USAGE)
     except ClickException as exc:
         from hilcli.help import usage_error
 
-        _report(UsageError(*usage_error(exc)))
+        _report(env, UsageError(*usage_error(exc)))
         sys.exit(ExitStatus.USAGE)
     except Abort:
         sys.exit(ExitStatus.CTRL_C)
     except HilError as exc:
         if debug:
-            _traceback()
-        _report(exc)
+            _traceback(env)
+        _report(env, exc)
         sys.exit(exc.exit_status)
     except KeyboardInterrupt:
         if debug:
-            _traceback()
-        sys.stderr.write("hil: interrupted\n")
+            _traceback(env)
+        env.stderr.write("hil: interrupted\n")
         sys.exit(ExitStatus.CTRL_C)
     except Exception as exc:  # a bug of ours: one line, the traceback with --debug
         if debug:
-            _traceback()
+            _traceback(env)
         from hilcli.text import safe_text
 
-        sys.stderr.write(
+        env.stderr.write(
             f"hil: unexpected error: {type(exc).__name__}: {safe_text(str(exc))}\n"
             "     Run again with --debug for the traceback, and please report it.\n"
         )

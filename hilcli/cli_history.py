@@ -21,6 +21,7 @@ from hilcli.cli import (
     Url,
     _options,
     app,
+    environment,
 )
 
 ThreadArg = Annotated[str, typer.Argument(metavar="THREAD", help="The thread.")]
@@ -28,6 +29,7 @@ ThreadArg = Annotated[str, typer.Argument(metavar="THREAD", help="The thread.")]
 
 @app.command(short_help="A thread's checkpoints, newest first, with their questions.")
 def history(
+    ctx: typer.Context,
     thread: ThreadArg,
     limit: Annotated[
         int, typer.Option("--limit", min=1, metavar="N", help="At most this many checkpoints.")
@@ -50,11 +52,12 @@ def history(
     from hilcli.commands.history import history_command
 
     opts = _options(locals())
-    history_command(opts, thread, limit, before)
+    history_command(environment(ctx), opts, thread, limit, before)
 
 
 @app.command(short_help="Write values to a thread's state (a new checkpoint); print its id.")
 def edit(
+    ctx: typer.Context,
     thread: ThreadArg,
     set_json: Annotated[
         str | None,
@@ -88,4 +91,4 @@ def edit(
     from hilcli.commands.history import edit_command
 
     opts = _options(locals())
-    edit_command(opts, thread, set_json, as_node, checkpoint)
+    edit_command(environment(ctx), opts, thread, set_json, as_node, checkpoint)

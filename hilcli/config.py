@@ -7,7 +7,6 @@ for `hil config show`.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -56,7 +55,8 @@ class Settings:
 
 def default_config_path(env: Mapping[str, str]) -> Path:
     """`$XDG_CONFIG_HOME/hil/config.toml`, else `~/.config/hil/config.toml`."""
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    base = env.get("XDG_CONFIG_HOME") or str(home / ".config")
     return Path(base) / "hil" / "config.toml"
 
 
@@ -260,10 +260,9 @@ def resolve(
     stream_modes: list[str] | None = None,
     config: str | None = None,
     profile: str | None = None,
-    env: Mapping[str, str] | None = None,
+    env: Mapping[str, str],
 ) -> Settings:
-    """The effective settings: flag > environment > profile > default."""
-    env = os.environ if env is None else env
+    """The effective settings: flag > environment variable (in `env`) > profile > default."""
     path, path_source = _config_choice(config, env)
     data = load_config(path)
     settings = Settings(config_path=path, sources={"config": path_source})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterable
 from typing import IO
 
@@ -30,9 +29,10 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def enable_debug_logging(secrets: Iterable[str | None], stream: IO[str] | None = None) -> None:
-    """Log the protocol at DEBUG level to `stream` (stderr), never showing `secrets`."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+def enable_debug_logging(secrets: Iterable[str | None], stream: IO[str]) -> None:
+    """Log the protocol at DEBUG level to `stream` (the command's stderr), never showing
+    `secrets`."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(RedactingFilter(s for s in secrets if s))
     handler.setFormatter(logging.Formatter("debug %(name)s: %(message)s"))
     for name in DEBUG_LOGGERS:

@@ -7,10 +7,10 @@ prompt-toolkit.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.events import PendingInterrupt, StreamEvent
 from hilcli.text import safe_text
 
@@ -26,10 +26,21 @@ class Frontend:
     #: A question that arrives after the run streamed this many seconds rings the bell.
     BELL_AFTER = 3.0
 
-    def __init__(self, display: Display, reader: LineReader | None, *, bell: bool = False) -> None:
+    def __init__(
+        self,
+        display: Display,
+        reader: LineReader | None,
+        *,
+        bell: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
+        editor: str | None = None,
+    ) -> None:
         self.display = display
         self.reader = reader
         self.bell = bell
+        self._clock = clock
+        #: The `$VISUAL`/`$EDITOR` command answers may be edited in (None: no editor).
+        self.editor = editor
         self._run_started_at: float | None = None
         #: The last answer typed as text that would also parse as another JSON value:
         #: where it was asked, and the text. If its question comes back, or the run fails
@@ -39,13 +50,15 @@ class Frontend:
         self.edit_state: Callable[[], None] | None = None
 
     def run_started(self) -> None:
-        self._run_started_at = time.monotonic()
+        self._run_started_at = self._clock.monotonic()
         self.display.run_started()
 
     def _ring_after_long_run(self) -> None:
         """Ring once per run when its first question comes after a long wait."""
         started, self._run_started_at = self._run_started_at, None
-        if self.bell and started is not None and time.monotonic() - started > self.BELL_AFTER:
+        if started is None or not self.bell:
+            return
+        if self._clock.monotonic() - started > self.BELL_AFTER:
             self.display.bell()
 
     def show_event(self, event: StreamEvent) -> None:
@@ -105,7 +118,7 @@ class Frontend:
         earlier, self._text_like_json = self._text_like_json, None
         if earlier is not None and earlier[0] == interrupt.where:
             self._hint_json("The question came back after", earlier[1])
-        answer = InterruptAsker(self.reader).ask(interrupt, draft)
+        answer = InterruptAsker(self.reader, self.editor).ask(interrupt, draft)
         self._remember_text_answer(interrupt, answer)
         return answer
 

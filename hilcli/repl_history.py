@@ -137,6 +137,7 @@ def _edit(repl: Repl, arg: str) -> bool:
             thread_id,
             None,
             arg or None,
+            editor=repl.frontend.editor,
             show=repl.display.notice,
             confirm=confirm,
         )

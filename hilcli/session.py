@@ -7,12 +7,12 @@ one-shot commands, scripted answers and tests.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from hilcli.client import AgentClient, RunStream
+from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.errors import (
     AnswerNotSent,
     Cancelled,
@@ -54,7 +54,8 @@ class RunOutcome:
     values: Any = None
     next_nodes: list[str] = field(default_factory=list)
     read_at: float | None = field(default=None, compare=False, repr=False)
-    """When (`time.monotonic()`) the thread's state behind `interrupts` was read."""
+    """When (the session clock's `monotonic()`) the thread's state behind `interrupts` was
+    read."""
     unread: bool = False
     """The state lists interrupts hil could not read: a question, never a breakpoint."""
     missed_events: bool = False
@@ -133,9 +134,12 @@ class Session:
         stream_modes: Sequence[str],
         thread_id: str | None = None,
         on_ctrl_c: Literal["cancel", "detach"] = "cancel",
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         check_stream_modes(stream_modes)
         self.client = client
+        #: What the session measures freshness and waits (retries, polls) by.
+        self.clock = clock
         self.assistant = assistant
         #: What to call the assistant on screen: the graph's name rather than an assistant's
         #: UUID once a thread's own assistant is adopted.
@@ -310,7 +314,7 @@ class Session:
             answers = self.ask_all(outcome.interrupts)
             fresh = (
                 outcome.read_at is not None
-                and time.monotonic() - outcome.read_at <= self.state_fresh_for
+                and self.clock.monotonic() - outcome.read_at <= self.state_fresh_for
             )
             outcome = self.resume(answers, pending=outcome.interrupts if fresh else None)
             if _answer_refused(outcome, answers):
@@ -358,7 +362,7 @@ class Session:
         for attempt, delay in enumerate((0.0, *ANSWER_RETRY_DELAYS)):
             if delay:
                 self.terminal.notice(f"Your answer is kept; sending it again in {delay:g}s…")
-                time.sleep(delay)
+                self.clock.sleep(delay)
             try:
                 if attempt:
                     pending = self._refuse_stale(answers, retrying=True)
@@ -504,7 +508,7 @@ class Session:
         """Return once no run is pending or running on the thread (Ctrl-C stops waiting)."""
         thread_id = self.ensure_thread()
         while self._active_runs(thread_id):
-            time.sleep(poll)  # poll
+            self.clock.sleep(poll)  # poll
 
     def _reconnecting(self, attempt: int, delay: float) -> None:
         """One quiet line per outage; later attempts of the same outage stay silent."""
@@ -575,7 +579,7 @@ class Session:
         self, thread_id: str, run_id: str | None, error: dict[str, Any] | None
     ) -> RunOutcome:
         state = self.client.get_state(thread_id)
-        read_at = time.monotonic()
+        read_at = self.clock.monotonic()
         interrupts = with_stream_schemas(interrupts_from_state(state), self.schemas)
         next_nodes = [n for n in state.get("next") or () if isinstance(n, str)]
         unread = not interrupts and state_lists_interrupts(state)

@@ -29,6 +29,7 @@ from hilcli.client.stream import (
     backoff_delay,
     sse_events,
 )
+from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.errors import NotFound, ProtocolError
 from hilcli.hints import PLAIN, HilCommand
 from hilcli.stream_modes import BASE_STREAM_MODES
@@ -69,9 +70,14 @@ class AgentClient:
         headers: Mapping[str, str] | None = None,
         timeout: httpx.Timeout | None = None,
         transport: httpx.BaseTransport | None = None,
+        clock: Clock = SYSTEM_CLOCK,
         hints: HilCommand = PLAIN,
     ) -> None:
+        """`transport` (an httpx transport: a test's `MockTransport`) and `timeout` default
+        to httpx's network and `DEFAULT_TIMEOUT`; `clock` is what the run streams measure
+        quiet and back off by."""
         self.url = url.rstrip("/")
+        self.clock = clock
         #: How hints spell a `hil` command that reaches this server (`hilcli.hints`).
         self.hints = hints
         all_headers = {"User-Agent": f"hilcli/{__version__}", **(headers or {})}
@@ -305,6 +311,7 @@ class AgentClient:
             request_tag=request_tag,
             on_replay_gap=on_replay_gap,
             replays=replays,
+            clock=self.clock,
         )
 
     def join_run(
@@ -332,6 +339,7 @@ class AgentClient:
             run_id=run_id,
             on_replay_gap=on_replay_gap,
             replays=replays,
+            clock=self.clock,
         )
 
     # -- time travel: checkpoints, history, state edits ------------------------------------

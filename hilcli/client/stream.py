@@ -29,7 +29,6 @@ import logging
 import random
 import socket
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ import httpx
 from httpx_sse import EventSource, ServerSentEvent
 
 from hilcli.client.failures import reason
+from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.errors import HilError, ProtocolError, RunLost, ServerError, ServerUnreachable
 from hilcli.events import EventParser, StreamEvent, parse_event
 
@@ -118,9 +118,15 @@ class _EndProbe:
     have every stream it is slow to close reported as missing events.
     """
 
-    def __init__(self, read_status: Callable[[], str | None], response: httpx.Response) -> None:
+    def __init__(
+        self,
+        read_status: Callable[[], str | None],
+        response: httpx.Response,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
         self._read_status = read_status
         self._response = response
+        self._clock = clock
         self._cond = threading.Condition()
         self._armed_at: float | None = None
         self._quiet = END_PROBE_AFTER
@@ -139,7 +145,7 @@ class _EndProbe:
             self._armed_at = None
             return
         with self._cond:
-            self._armed_at = time.monotonic()
+            self._armed_at = self._clock.monotonic()
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._watch, name="hil-end-probe", daemon=True
@@ -159,7 +165,7 @@ class _EndProbe:
                 if armed is None:
                     self._cond.wait()
                     continue
-                remaining = armed + self._quiet - time.monotonic()
+                remaining = armed + self._quiet - self._clock.monotonic()
                 if remaining > 0:
                     self._cond.wait(remaining)
                     continue
@@ -362,8 +368,10 @@ class RunStream:
         request_tag: str | None = None,
         on_replay_gap: Callable[[str], None] | None = None,
         replays: bool = True,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._client = client
+        self._clock = clock
         self._replays = replays
         self._request_tag = request_tag
         self.thread_id = thread_id
@@ -469,7 +477,7 @@ class RunStream:
                     connection.gap = True
                     self._note_gap(connection)
                 if self._replays and probe_rejoins < MAX_RECONNECTS:
-                    probe = _EndProbe(self._run_status, response)
+                    probe = _EndProbe(self._run_status, response, self._clock)
                 try:
                     for event in self._events(response, connection):
                         failures = 0
@@ -522,7 +530,7 @@ class RunStream:
             delay = backoff_delay(failures)
             if self._on_reconnect is not None:
                 self._on_reconnect(failures, delay)
-            time.sleep(delay)
+            self._clock.sleep(delay)
             rejoined = True
             try:
                 response = self._rejoin()
@@ -551,7 +559,7 @@ class RunStream:
 
     def _find_run(self, error: ServerUnreachable) -> str:
         for attempt in range(1, MAX_RECONNECTS + 1):
-            time.sleep(backoff_delay(attempt))
+            self._clock.sleep(backoff_delay(attempt))
             try:
                 runs = self._client.list_runs(self.thread_id, limit=20)
             except ServerUnreachable:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from hilcli.commands.wiring import (
     parse_json_flag,
     print_json,
 )
+from hilcli.environment import Environment
 from hilcli.errors import NothingToResume, ServerError, UsageError
 from hilcli.options import CommonOptions
 
@@ -59,30 +59,34 @@ def _open(session: Session, thread_id: str, assistant_given: bool) -> None:
 # -- hil history -------------------------------------------------------------------------------
 
 
-def history_command(opts: CommonOptions, thread_id: str, limit: int, before: str | None) -> None:
+def history_command(
+    env: Environment, opts: CommonOptions, thread_id: str, limit: int, before: str | None
+) -> None:
     """`hil history THREAD`: the thread's checkpoints, newest first, a page of `limit`."""
     from hilcli import time_travel
 
-    settings = load_settings(opts)
-    display = make_display(CommonOptions(json_output=opts.json_output))
-    session = make_session(opts, settings, display, interactive=False)
+    settings = load_settings(env, opts)
+    display = make_display(env, CommonOptions(json_output=opts.json_output))
+    session = make_session(env, opts, settings, display, interactive=False)
     with session.client:
         session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
         cursor = time_travel.find(session, thread_id, before).id if before else None
         page = time_travel.history_page(session, thread_id, limit, cursor)
     if opts.json_output:
-        print_json([item.to_json() for item in page.checkpoints])
+        print_json(env, [item.to_json() for item in page.checkpoints])
         return
     from hilcli.render.history_view import print_history
     from hilcli.render.tables import stdout_console
 
-    print_history(stdout_console(), page.checkpoints, page.older, thread_id, session.client.hints)
+    hints = session.client.hints
+    print_history(stdout_console(env), page.checkpoints, page.older, thread_id, hints)
 
 
 # -- hil resume --checkpoint / --continue --------------------------------------------------------
 
 
 def resume_at_command(
+    env: Environment,
     opts: CommonOptions,
     thread_id: str,
     answer: ResumeAnswer,
@@ -95,7 +99,7 @@ def resume_at_command(
     if continue_run:
         if checkpoint is not None or answer.given or interrupt_id is not None:
             raise UsageError("--continue takes no answer, --interrupt-id or --checkpoint.")
-        return _continue(opts, thread_id)
+        return _continue(env, opts, thread_id)
     assert checkpoint is not None
     from hilcli import time_travel
     from hilcli.interrupts import choose_pending
@@ -103,9 +107,9 @@ def resume_at_command(
     prepared = has_prepared_answers(opts)
     answer.check(prepared)
     parsed = parse_json_flag(answer.value_json, "--value-json") if answer.value_json else None
-    settings = load_settings(opts)
-    display = make_display(opts)
-    session = make_session(opts, settings, display, interactive=False)
+    settings = load_settings(env, opts)
+    display = make_display(env, opts)
+    session = make_session(env, opts, settings, display, interactive=False)
     with session.client:
         _open(session, thread_id, settings.assistant_given)
         point = time_travel.find(session, thread_id, checkpoint)
@@ -130,14 +134,14 @@ def resume_at_command(
         return _finish(display, outcome, session.client.hints)
 
 
-def _continue(opts: CommonOptions, thread_id: str) -> int:
+def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
     """Run on from a breakpoint pause, with the latest run's breakpoints unless new ones are
     given; exit 3 again at the next pause."""
     from hilcli import time_travel
 
-    settings = load_settings(opts)
-    display = make_display(opts)
-    session = make_session(opts, settings, display, interactive=False)
+    settings = load_settings(env, opts)
+    display = make_display(env, opts)
+    session = make_session(env, opts, settings, display, interactive=False)
     with session.client:
         _open(session, thread_id, settings.assistant_given)
         outcome = session.outcome_now()
@@ -160,6 +164,7 @@ def _continue(opts: CommonOptions, thread_id: str) -> int:
 
 
 def run_at_command(
+    env: Environment,
     opts: CommonOptions,
     message: str | None,
     input_json: str | None,
@@ -182,10 +187,10 @@ def run_at_command(
         if not message.strip():
             raise UsageError("Nothing to send: the MESSAGE is empty.")
         run_input = message_input(message)
-    settings = load_settings(opts)
-    display = make_display(opts)
+    settings = load_settings(env, opts)
+    display = make_display(env, opts)
     prepared = has_prepared_answers(opts)
-    session = make_session(opts, settings, display, interactive=False)
+    session = make_session(env, opts, settings, display, interactive=False)
     with session.client:
         _open(session, thread_id, settings.assistant_given)
         point = time_travel.find(session, thread_id, checkpoint)
@@ -209,16 +214,17 @@ def edit_in_editor(
     checkpoint_id: str | None,
     as_node: str | None,
     *,
+    editor: str | None,
     show: Callable[[str], None],
     confirm: Callable[[str], bool],
 ) -> str | None:
     """Open the state's values in `$VISUAL`/`$EDITOR`, show what changed, and write it when
-    `confirm` says so; the new checkpoint's id, or None when nothing was written."""
+    `confirm` says so; the new checkpoint's id, or None when nothing was written. `editor`:
+    `configured_editor`'s command (None: there is none, a usage error)."""
     from hilcli import time_travel
     from hilcli.history import changed_keys, json_diff
-    from hilcli.prompts.editor import EditorFailed, configured_editor, edit_text
+    from hilcli.prompts.editor import EditorFailed, edit_text
 
-    editor = configured_editor()
     if editor is None:
         raise UsageError("No editor: set $VISUAL or $EDITOR, or give the values with --set-json.")
     current = time_travel.values_at(session, thread_id, checkpoint_id)
@@ -258,20 +264,21 @@ def edit_in_editor(
         raise
 
 
-def _say(line: str) -> None:
+def _say(env: Environment, line: str) -> None:
     from hilcli.text import safe_text
 
-    sys.stderr.write(safe_text(line) + "\n")
+    env.stderr.write(safe_text(line) + "\n")
 
 
-def _confirm_on_terminal(prompt: str) -> bool:
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
-    line = sys.stdin.readline()
+def _confirm_on_terminal(env: Environment, prompt: str) -> bool:
+    env.stderr.write(prompt)
+    env.stderr.flush()
+    line = env.stdin.readline()
     return line.strip().lower() in ("y", "yes")
 
 
 def edit_command(
+    env: Environment,
     opts: CommonOptions,
     thread_id: str,
     set_json: str | None,
@@ -281,15 +288,16 @@ def edit_command(
     """`hil edit THREAD [--set-json JSON] [--as-node NODE] [--checkpoint C]`: write values to
     the thread's state (a new checkpoint) and print the new checkpoint's id."""
     from hilcli import time_travel
+    from hilcli.prompts.editor import configured_editor
 
     values = None
     if set_json is not None:
         values = parse_json_flag(set_json, "--set-json")
         if not isinstance(values, Mapping):
             raise UsageError('--set-json takes a JSON object of state keys: {"key": value}.')
-    settings = load_settings(opts)
-    display = make_display(opts)
-    session = make_session(opts, settings, display, interactive=False)
+    settings = load_settings(env, opts)
+    display = make_display(env, opts)
+    session = make_session(env, opts, settings, display, interactive=False)
     with session.client:
         session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
         checkpoint_id = time_travel.find(session, thread_id, checkpoint).id if checkpoint else None
@@ -299,8 +307,9 @@ def edit_command(
                 thread_id,
                 checkpoint_id,
                 as_node,
-                show=_say,
-                confirm=_confirm_on_terminal,
+                editor=configured_editor(env.variables),
+                show=lambda line: _say(env, line),
+                confirm=lambda prompt: _confirm_on_terminal(env, prompt),
             )
             if new_id is None:
                 return
@@ -313,4 +322,4 @@ def edit_command(
                 if exc.status == 400:
                     raise _refused(exc) from exc
                 raise
-    sys.stdout.write(new_id + "\n")
+    env.stdout.write(new_id + "\n")

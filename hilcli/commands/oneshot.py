@@ -4,7 +4,6 @@ contract's exit codes; and what keeps a thread's id and state said on every earl
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from hilcli.commands.wiring import (
     make_session,
     parse_json_flag,
 )
+from hilcli.environment import Environment
 from hilcli.errors import (
     AnswerNotSent,
     Cancelled,
@@ -143,7 +143,11 @@ def _say_where(exc: HilError, session: Session, outcome: RunOutcome | None) -> N
 
 
 def run_command(
-    opts: CommonOptions, message: str | None, input_json: str | None, thread_id: str | None
+    env: Environment,
+    opts: CommonOptions,
+    message: str | None,
+    input_json: str | None,
+    thread_id: str | None,
 ) -> int:
     """`hil run`: one run, streamed to its end; exit 3 when it waits for input."""
     from hilcli.session import message_input
@@ -156,20 +160,20 @@ def run_command(
         run_input = message_input(message)
     elif message is not None:
         raise UsageError("Nothing to send: the MESSAGE is empty.")
-    elif not sys.stdin.isatty() and (piped := sys.stdin.read().strip()):
+    elif not env.stdin_is_terminal and (piped := env.stdin.read().strip()):
         run_input = message_input(piped)
-    elif not sys.stdin.isatty():  # `</dev/null`, an empty pipe: as on a terminal, send nothing
+    elif not env.stdin_is_terminal:  # `</dev/null`, an empty pipe: as on a terminal, send nothing
         raise UsageError(
             "Nothing to send: standard input is empty; give a MESSAGE or --input-json."
         )
     else:
         raise UsageError("Nothing to send: give a MESSAGE or --input-json.")
-    settings = load_settings(opts)
-    display = make_display(opts)
+    settings = load_settings(env, opts)
+    display = make_display(env, opts)
     prepared = has_prepared_answers(opts)
     # Prepared answers keep the run going; what they do not cover is asked on a terminal.
-    ask_rest = prepared and sys.stdin.isatty() and sys.stdout.isatty() and not opts.json_output
-    session = make_session(opts, settings, display, interactive=ask_rest)
+    ask_rest = prepared and env.interactive and not opts.json_output
+    session = make_session(env, opts, settings, display, interactive=ask_rest)
     with session.client, _thread_kept(session, display, opts.json_output):
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
@@ -225,7 +229,11 @@ class ResumeAnswer:
 
 
 def resume_command(
-    opts: CommonOptions, thread_id: str, answer: ResumeAnswer, interrupt_id: str | None
+    env: Environment,
+    opts: CommonOptions,
+    thread_id: str,
+    answer: ResumeAnswer,
+    interrupt_id: str | None,
 ) -> int:
     """`hil resume`: answer one pending interrupt and stream the resumed run."""
     from hilcli.interrupts import choose_pending
@@ -233,9 +241,9 @@ def resume_command(
     prepared = has_prepared_answers(opts)
     answer.check(prepared)
     parsed = parse_json_flag(answer.value_json, "--value-json") if answer.value_json else None
-    settings = load_settings(opts)
-    display = make_display(opts)
-    session = make_session(opts, settings, display, interactive=False)
+    settings = load_settings(env, opts)
+    display = make_display(env, opts)
+    session = make_session(env, opts, settings, display, interactive=False)
     hints = session.client.hints
     with session.client, _thread_kept(session, display, opts.json_output):
         thread = session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)

@@ -13,6 +13,7 @@ from hilcli.commands.wiring import (
     print_json,
     print_json_list,
 )
+from hilcli.environment import Environment
 from hilcli.options import CommonOptions
 from hilcli.render.tables import stdout_console as _console
 
@@ -35,23 +36,27 @@ def _owner(client: AgentClient, assistant: str | None) -> dict[str, str] | None:
 
 
 def threads_command(
-    opts: CommonOptions, status: str | None, limit: int, page_size: int | None = None
+    env: Environment,
+    opts: CommonOptions,
+    status: str | None,
+    limit: int,
+    page_size: int | None = None,
 ) -> None:
     """`hil threads`: threads newest first (of one assistant with `-a`), with the first
     pending question; read a page at a time and printed as each page arrives."""
     from hilcli.render.tables import print_threads
     from hilcli.threads import SEARCH_PAGE, ThreadQuery, iter_pages, iter_threads
 
-    settings = load_settings(opts)
+    settings = load_settings(env, opts)
     assistant = settings.assistant if settings.assistant_given else None
     size = min(page_size or SEARCH_PAGE, limit)
-    with make_client(settings) as client:
+    with make_client(env, settings) as client:
         query = ThreadQuery(status=status, owner=_owner(client, assistant))
         if opts.json_output:
             listed = iter_threads(client, query, limit=limit, page_size=size)
-            print_json_list(row.to_json() for row in listed)
+            print_json_list(env, (row.to_json() for row in listed))
             return
-        console = _console()
+        console = _console(env)
         shown = 0
         for page in iter_pages(client, query, size):
             rows = page.rows[: limit - shown]
@@ -64,19 +69,20 @@ def threads_command(
         console.print("No threads" + (f" with status {status}." if status else "."))
 
 
-def show_command(opts: CommonOptions, thread_id: str) -> None:
+def show_command(env: Environment, opts: CommonOptions, thread_id: str) -> None:
     """`hil show THREAD`: status, latest messages or values, every pending interrupt."""
     from hilcli.events import interrupts_from_state
     from hilcli.render.tables import ThreadView
     from hilcli.threads import assistant_of
 
-    settings = load_settings(opts)
-    with make_client(settings) as client:
+    settings = load_settings(env, opts)
+    with make_client(env, settings) as client:
         thread = client.get_thread(thread_id)
         state = client.get_state(thread_id)
     pending = interrupts_from_state(state)
     if opts.json_output:
         print_json(
+            env,
             {
                 "thread_id": thread.get("thread_id"),
                 "status": thread.get("status"),
@@ -87,10 +93,10 @@ def show_command(opts: CommonOptions, thread_id: str) -> None:
                 "values": state.get("values"),
                 "next": state.get("next") or [],
                 "interrupts": [item.to_json() for item in pending],
-            }
+            },
         )
         return
-    view = ThreadView(_console())
+    view = ThreadView(_console(env))
     view.header(thread, assistant_of(thread))
     view.conversation(state.get("values"))
     next_nodes = [str(node) for node in state.get("next") or ()]
@@ -100,7 +106,7 @@ def show_command(opts: CommonOptions, thread_id: str) -> None:
     view.interrupts(pending)
 
 
-def inbox_command(opts: CommonOptions, limit: int | None = None) -> None:
+def inbox_command(env: Environment, opts: CommonOptions, limit: int | None = None) -> None:
     """`hil inbox`: the threads waiting for input; pick one, answer it, watch it finish.
 
     Interactive: `limit` threads a page (`INBOX_PAGE` by default), paged with n/p. `--json`:
@@ -110,18 +116,18 @@ def inbox_command(opts: CommonOptions, limit: int | None = None) -> None:
     from hilcli.render.tables import ThreadView, console_of, print_threads
     from hilcli.threads import SEARCH_PAGE
 
-    settings = load_settings(opts)
+    settings = load_settings(env, opts)
     assistant = settings.assistant if settings.assistant_given else None
     if opts.json_output:
-        with make_client(settings) as client:
+        with make_client(env, settings) as client:
             owner = _owner(client, assistant)
             waiting = waiting_threads(client, owner, page_size=limit or SEARCH_PAGE)
-            print_json_list(row.to_json() for row in waiting)
+            print_json_list(env, (row.to_json() for row in waiting))
         return
-    display = make_display(opts)
-    frontend = make_frontend(settings, display, interactive=True)
-    session = make_session(opts, settings, display, interactive=True, frontend=frontend)
-    console = console_of(display) or _console()
+    display = make_display(env, opts)
+    frontend = make_frontend(env, settings, display, interactive=True)
+    session = make_session(env, opts, settings, display, interactive=True, frontend=frontend)
+    console = console_of(display) or _console(env)
     reader = frontend.reader
     assert reader is not None  # an interactive frontend always has one
     with session.client:

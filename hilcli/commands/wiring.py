@@ -4,7 +4,6 @@ the session, put together the same way for each; and the small rules the command
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -14,12 +13,15 @@ from hilcli.options import CommonOptions
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
     from hilcli.config import Settings
+    from hilcli.environment import Environment
     from hilcli.frontend import Frontend
+    from hilcli.prompts.reader import LineReader
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session, Terminal
 
 
-def load_settings(opts: CommonOptions, url: str | None = None) -> Settings:
+def load_settings(env: Environment, opts: CommonOptions, url: str | None = None) -> Settings:
+    """The settings in effect: `opts`' flags over `env`'s variables over the config file."""
     from hilcli.config import insecure_key_warning, require_named_config, resolve
 
     settings = resolve(
@@ -30,20 +32,22 @@ def load_settings(opts: CommonOptions, url: str | None = None) -> Settings:
         stream_modes=opts.stream_mode,
         config=opts.config,
         profile=opts.profile,
+        env=env.variables,
     )
     require_named_config(settings)
     warning = insecure_key_warning(settings)
     if warning:
-        sys.stderr.write(f"hil: {warning}\n")
+        env.stderr.write(f"hil: {warning}\n")
     if opts.debug:
         from hilcli.debuglog import enable_debug_logging
 
-        enable_debug_logging([settings.api_key, *settings.headers.values()])
+        enable_debug_logging([settings.api_key, *settings.headers.values()], env.stderr)
     return settings
 
 
-def make_client(settings: Settings) -> AgentClient:
-    """The client for `settings`; its `hints` spell commands that reach the same server."""
+def make_client(env: Environment, settings: Settings) -> AgentClient:
+    """The client for `settings`, through `env`'s transport and timeouts and on its clock;
+    its `hints` spell commands that reach the same server."""
     from hilcli.client import AgentClient
     from hilcli.hints import HilCommand
 
@@ -51,6 +55,9 @@ def make_client(settings: Settings) -> AgentClient:
         settings.url,
         api_key=settings.api_key,
         headers=settings.headers,
+        timeout=env.timeout,
+        transport=env.transport,
+        clock=env.clock,
         hints=HilCommand.for_settings(settings),
     )
 
@@ -62,20 +69,16 @@ def stream_modes_for(settings: Settings) -> list[str]:
     return stream_modes_with(settings.stream_modes)
 
 
-def make_display(opts: CommonOptions) -> Display:
-    from hilcli.render.display import (
-        JsonDisplay,
-        RawDisplay,
-        RichDisplay,
-        make_console,
-        stdout_is_plain,
-    )
+def make_display(env: Environment, opts: CommonOptions) -> Display:
+    """The display `opts` ask for, drawing on `env`'s stdout and stderr as their terminal
+    facts and `NO_COLOR` allow."""
+    from hilcli.render.consoles import make_console
+    from hilcli.render.display import JsonDisplay, RawDisplay, RichDisplay
 
-    plain = stdout_is_plain()
-    err = make_console(sys.stderr, plain=plain or not sys.stderr.isatty())
+    err = make_console(env.stderr, terminal=env.stderr_is_terminal, plain=env.stderr_is_plain)
     if opts.json_output:
-        return JsonDisplay(sys.stdout, err)
-    console = make_console(sys.stdout, plain=plain)
+        return JsonDisplay(env.stdout, err, clock=env.clock)
+    console = make_console(env.stdout, terminal=env.stdout_is_terminal, plain=env.stdout_is_plain)
     return RawDisplay(console, err) if opts.raw else RichDisplay(console, err)
 
 
@@ -84,19 +87,33 @@ def has_prepared_answers(opts: CommonOptions) -> bool:
     return opts.answers is not None or bool(opts.answer)
 
 
-def make_frontend(settings: Settings, display: Display, interactive: bool) -> Frontend:
-    """The display, and a line reader when the command may ask (a terminal, else stdin)."""
+def make_frontend(
+    env: Environment, settings: Settings, display: Display, interactive: bool
+) -> Frontend:
+    """The display, and a line reader when the command may ask: a prompt when `env`'s
+    stdin is a terminal, else its lines (echoed to its stdout)."""
     from hilcli.frontend import Frontend
+    from hilcli.prompts.editor import configured_editor
 
-    reader = None
+    reader: LineReader | None = None
     if interactive:
-        from hilcli.prompts.reader import PromptReader, StdinReader
+        from hilcli.prompts.reader import PromptReader, StdinReader, history_path
 
-        reader = PromptReader() if sys.stdin.isatty() else StdinReader()
-    return Frontend(display, reader, bell=settings.bell)
+        if env.stdin_is_terminal:
+            reader = PromptReader(history_path(env.variables))
+        else:
+            reader = StdinReader(env.stdin, env.stdout)
+    return Frontend(
+        display,
+        reader,
+        bell=settings.bell,
+        clock=env.clock,
+        editor=configured_editor(env.variables),
+    )
 
 
 def make_session(
+    env: Environment,
     opts: CommonOptions,
     settings: Settings,
     display: Display,
@@ -104,22 +121,23 @@ def make_session(
     frontend: Frontend | None = None,
 ) -> Session:
     """The session of a command, talking through `frontend` (built here when not given),
-    wrapped by the prepared answers' terminal when there are any."""
+    wrapped by the prepared answers' terminal when there are any; it waits on `env`'s clock."""
     from hilcli.session import Session
 
     if frontend is None:
-        frontend = make_frontend(settings, display, interactive)
+        frontend = make_frontend(env, settings, display, interactive)
     terminal: Terminal = frontend
     if has_prepared_answers(opts):
         from hilcli.prepared.terminal import answering_terminal
 
         terminal = answering_terminal(frontend, opts.answers, opts.answer)
     session = Session(
-        make_client(settings),
+        make_client(env, settings),
         settings.assistant,
         terminal,
         stream_modes=stream_modes_for(settings),
         on_ctrl_c=opts.on_ctrl_c.value,
+        clock=env.clock,
     )
     session.interrupt_before = list(opts.interrupt_before or ())  # breakpoints of every run
     session.interrupt_after = list(opts.interrupt_after or ())
@@ -151,19 +169,20 @@ def converse_with_rules(session: Session, display: Display, outcome: RunOutcome)
         return session.last_outcome or session.outcome_now()
 
 
-def print_json(document: Any) -> None:
+def print_json(env: Environment, document: Any) -> None:
+    """`document` as indented JSON on `env`'s stdout."""
     from hilcli.text import json_safe
 
     text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write(json_safe(text) + "\n")
+    env.stdout.write(json_safe(text) + "\n")
 
 
-def print_json_list(items: Iterable[Any]) -> None:
+def print_json_list(env: Environment, items: Iterable[Any]) -> None:
     """A JSON list written an item at a time, as `print_json` would write it whole: a long
     listing is printed as its pages arrive, and nothing of it is kept."""
     from hilcli.text import json_safe
 
-    out = sys.stdout
+    out = env.stdout
     first = True
     for item in items:
         text = json.dumps(item, ensure_ascii=False, indent=2, default=str)

@@ -42,7 +42,7 @@ from hilcli.interrupts import (
     form_answer_from_json,
     review_answer,
 )
-from hilcli.prompts.editor import EditorFailed, configured_editor, edit_text
+from hilcli.prompts.editor import EditorFailed, edit_text
 from hilcli.prompts.reader import LineReader
 from hilcli.text import safe_text, shorten
 
@@ -195,7 +195,7 @@ class InterruptAsker:
 
     def __init__(self, reader: LineReader, editor: str | None = None) -> None:
         self.reader = AnswerPrompts(reader)
-        self.editor = editor if editor is not None else configured_editor()
+        self.editor = editor  # `configured_editor`'s, or None (or ""): no editor offered
 
     def ask(self, interrupt: PendingInterrupt, draft: Any = None) -> Any:
         """The answer to `interrupt`; `draft` (an unsent earlier answer) is offered to edit.

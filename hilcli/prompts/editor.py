@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import tempfile
@@ -10,9 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def configured_editor(environ: Mapping[str, str] | None = None) -> str | None:
-    """The editor command from `$VISUAL`, else `$EDITOR`, or None when neither is set."""
-    env = os.environ if environ is None else environ
+def configured_editor(env: Mapping[str, str]) -> str | None:
+    """The editor command from `$VISUAL`, else `$EDITOR` (in the environment variables
+    `env`), or None when neither is set."""
     command = env.get("VISUAL") or env.get("EDITOR")
     return command.strip() if command and command.strip() else None
 

@@ -6,9 +6,7 @@ A reader returns one line, raises `EOFError` when input ends (Ctrl-D) and lets
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
@@ -33,9 +31,9 @@ class StdinReader:
 
     interactive = False
 
-    def __init__(self, stream: IO[str] | None = None, echo: IO[str] | None = None) -> None:
-        self.stream = stream or sys.stdin
-        self.echo = echo or sys.stdout
+    def __init__(self, stream: IO[str], echo: IO[str]) -> None:
+        self.stream = stream
+        self.echo = echo
 
     def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
         self.echo.write(prompt)
@@ -49,10 +47,11 @@ class StdinReader:
         return text or default
 
 
-def history_path(env: Mapping[str, str] | None = None) -> Path:
-    """`$XDG_STATE_HOME/hil/history`, else `~/.local/state/hil/history`."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+def history_path(env: Mapping[str, str]) -> Path:
+    """`$XDG_STATE_HOME/hil/history`, else `~/.local/state/hil/history` (from the
+    environment variables `env`)."""
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    base = env.get("XDG_STATE_HOME") or str(home / ".local" / "state")
     return Path(base) / "hil" / "history"
 
 
@@ -136,13 +135,13 @@ class PromptReader:
 
     interactive = True
 
-    def __init__(self, history: Path | None = None) -> None:
+    def __init__(self, history: Path) -> None:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
         from hilcli.prompts.comforts import SlashCompleter, continuation, key_bindings
 
-        path = history_path() if history is None else history
+        path = history
         store: History
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -8,9 +8,6 @@ The session never asks which one it has.
 from __future__ import annotations
 
 import json
-import os
-import sys
-import time
 from collections.abc import Mapping
 from typing import IO, Any, Protocol
 
@@ -18,9 +15,13 @@ from rich.console import Console
 from rich.status import Status
 from rich.text import Text
 
+from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.render.consoles import make_console, on_terminal
 from hilcli.render.transcript import TranscriptView
 from hilcli.text import json_line, json_safe, safe_text
+
+__all__ = ["Display", "JsonDisplay", "RawDisplay", "RichDisplay", "make_console", "on_terminal"]
 
 #: `--json` writes token events (`messages`) through at least this often (seconds); others at once.
 _TOKEN_FLUSH_INTERVAL = 0.05
@@ -56,29 +57,6 @@ class Display(Protocol):
 
     def bell(self) -> None:
         """Ring the terminal bell (a question arrived after a long run)."""
-
-
-def stdout_is_plain() -> bool:
-    """Whether standard output gets plain text: it is not a terminal, or `NO_COLOR` is set."""
-    return not sys.stdout.isatty() or bool(os.environ.get("NO_COLOR"))
-
-
-def make_console(file: IO[str] | None = None, *, plain: bool | None = None) -> Console:
-    """A Rich console; `plain` means no colours, no cursor movement, no spinner."""
-    stream = file or sys.stdout
-    if plain is None:
-        plain = not stream.isatty()
-    if plain:
-        return Console(
-            file=stream,
-            force_terminal=False,
-            no_color=True,
-            highlight=False,
-            emoji=False,
-            soft_wrap=False,
-            width=100 if not stream.isatty() else None,
-        )
-    return Console(file=stream, highlight=False, emoji=False)
 
 
 class RichDisplay:
@@ -136,7 +114,7 @@ class RichDisplay:
     def bell(self) -> None:
         self._stop_spinner()
         stream = self.console.file
-        if stream.isatty():  # even without colours: Rich drops control codes when plain
+        if on_terminal(self.console):  # even without colours: Rich drops control codes when plain
             stream.write("\a")
             stream.flush()
 
@@ -190,9 +168,10 @@ class RichDisplay:
 class JsonDisplay:
     """The contract's JSON Lines: one object per stream event, then the `result` object."""
 
-    def __init__(self, out: IO[str], err_console: Console) -> None:
+    def __init__(self, out: IO[str], err_console: Console, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.out = out
         self.err = err_console
+        self._clock = clock
         self._prefixes: dict[tuple[str, tuple[str, ...]], str] = {}
         self._last_flush = 0.0
 
@@ -220,7 +199,7 @@ class JsonDisplay:
         else:  # the server's own JSON text, already validated by parsing it
             text = json_safe(raw.decode("utf-8", "replace"))
             self.out.write(f"{self._prefix(event)}{text}}}\n")
-        now = time.monotonic()
+        now = self._clock.monotonic()
         if event.mode != "messages" or now - self._last_flush >= _TOKEN_FLUSH_INTERVAL:
             self.out.flush()
             self._last_flush = now

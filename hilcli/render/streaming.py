@@ -24,7 +24,6 @@ Both take text that was already made safe with `safe_text`.
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
@@ -35,8 +34,9 @@ from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.text import Text
 
-from hilcli.events import namespace_label
+from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.render.blocks import MarkdownBlocks
+from hilcli.render.consoles import on_terminal
 
 #: Blocks longer than this are shown as wrapped text rather than parsed as Markdown.
 MARKDOWN_LIMIT = 20_000
@@ -58,9 +58,9 @@ NO_OWNER: Owner = ("", ())
 
 
 def owner_label(owner: Owner) -> str:
-    """`outer › inner › node`: the namespace's node names, then the node (`namespace_label`)."""
+    """`outer › inner › node`: the namespace's node names (without task ids), then the node."""
     node, ns = owner
-    return namespace_label(ns, node)
+    return " › ".join([*(segment.split(":", 1)[0] for segment in ns), node])
 
 
 def _no_header(owner: Owner, force: bool) -> None:
@@ -241,9 +241,12 @@ class _ActiveBlocks:
 class LiveMessages:
     """Streamed text on a terminal: finished blocks frozen, what is being written live."""
 
-    def __init__(self, console: Console, header: Header | None = None) -> None:
+    def __init__(
+        self, console: Console, header: Header | None = None, *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.console = console
         self.header: Header = header or _no_header
+        self._clock = clock
         self.streams: dict[str, _Stream] = {}
         self._live: Live | None = None
         self._last_refresh = 0.0
@@ -292,10 +295,10 @@ class LiveMessages:
                 redirect_stderr=False,
             )
             self._live.start(refresh=True)
-            self._last_refresh = time.monotonic()
-        elif time.monotonic() - self._last_refresh >= 1 / REFRESH_PER_SECOND:
+            self._last_refresh = self._clock.monotonic()
+        elif self._clock.monotonic() - self._last_refresh >= 1 / REFRESH_PER_SECOND:
             self._live.refresh()
-            self._last_refresh = time.monotonic()
+            self._last_refresh = self._clock.monotonic()
 
     def is_streaming(self, key: str) -> bool:
         return key in self.streams
@@ -359,9 +362,12 @@ class _Streamed(_Open):
 class PlainMessages:
     """Streamed text in a pipe: written as it arrives, each message ending with a newline."""
 
-    def __init__(self, console: Console, header: Header | None = None) -> None:
+    def __init__(
+        self, console: Console, header: Header | None = None, *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.console = console
         self.header: Header = header or _no_header
+        self._clock = clock
         self._file = console.file
         """Where text goes, looked up once: Rich's `Console.file` is a property, and this
         writes once per token."""
@@ -372,8 +378,7 @@ class PlainMessages:
         line ends."""
         self._line_open = False
         self._last_flush = 0.0
-        isatty = getattr(console.file, "isatty", None)
-        self._interval = 0.0 if isatty is not None and isatty() else PLAIN_FLUSH_INTERVAL
+        self._interval = 0.0 if on_terminal(console) else PLAIN_FLUSH_INTERVAL
         """A person reads a terminal (NO_COLOR): every token at once; a pipe gets batches."""
 
     def _write(self, text: str) -> None:
@@ -382,7 +387,7 @@ class PlainMessages:
         file = self._file
         file.write(text)
         self._line_open = not text.endswith("\n")
-        now = time.monotonic()
+        now = self._clock.monotonic()
         if now - self._last_flush >= self._interval:
             file.flush()
             self._last_flush = now

@@ -5,9 +5,8 @@ Everything that came from the server goes through `safe_text` into `Text`, never
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.cells import cell_len
@@ -16,10 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from hilcli.events import PendingInterrupt
-from hilcli.render.display import make_console, stdout_is_plain
+from hilcli.render.consoles import make_console, on_terminal
 from hilcli.render.transcript import TranscriptView, compact_json
 from hilcli.text import json_source, safe_text, shorten
 from hilcli.threads import ThreadSummary, latest_messages, short_time
+
+if TYPE_CHECKING:
+    from hilcli.environment import Environment
 
 #: Longest JSON shown for a thread's values or a pending interrupt's value.
 VALUE_LIMIT = 4000
@@ -31,9 +33,9 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(safe_text(text), style=style)
 
 
-def stdout_console() -> Console:
-    """A console on stdout: plain when stdout is not a terminal or `NO_COLOR` is set."""
-    return make_console(sys.stdout, plain=stdout_is_plain())
+def stdout_console(env: Environment) -> Console:
+    """A console on `env`'s stdout: plain when it is not a terminal or `NO_COLOR` is set."""
+    return make_console(env.stdout, plain=env.stdout_is_plain, terminal=env.stdout_is_terminal)
 
 
 def console_of(display: object) -> Console | None:
@@ -151,7 +153,7 @@ def print_threads(
 ) -> None:
     """Print the threads: a table fitted to a terminal (or lines when it is too narrow for
     one), a whole table (nothing cut) in a pipe."""
-    if console.is_terminal or console.file.isatty():  # NO_COLOR on a terminal still has a width
+    if on_terminal(console):  # NO_COLOR on a terminal still has a width
         widths = thread_columns(rows, console.width, numbered)
         if widths is None:
             print_thread_lines(console, rows, numbered=numbered)
