@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable
@@ -40,14 +42,25 @@ from hilcli.server.local import LocalServer  # noqa: E402
 from hilcli.session import Session  # noqa: E402
 from tests.inprocess.kit import (  # noqa: E402
     EXCHANGES_DIR,
+    REPLAY_URL,
     Continue,
     ScriptedTerminal,
     Typed,
     Value,
+    command_env,
     query_of,
     request_json,
+    run_main,
 )
-from tests.support import GRAPHS_CONFIG, GRAPHS_DIR, WEATHER_PROMPT  # noqa: E402
+from tests.support import (  # noqa: E402
+    GRAPHS_CONFIG,
+    GRAPHS_DIR,
+    WEATHER_PROMPT,
+    create_thread,
+    get_state,
+    stream_run,
+    user_input,
+)
 
 #: Response headers hil reads (`content-type` for SSE and errors, `content-location` for
 #: the run id); the rest (dates, lengths, server names) would only make the files differ.
@@ -292,6 +305,185 @@ def unauthorized(ctx: Context) -> dict[str, Any]:
     """A server with custom auth, no API key: the first request is a 401."""
     session = ctx.session("ask", ScriptedTerminal(), url=ctx.auth_url)
     return refused(lambda: session.send_message("hi"), AuthError)
+
+
+# -- commands: `hil ARGV` through hilcli.cli.main, in process ----------------------------------
+
+
+def hil(
+    ctx: Context, argv: list[str], *, url: str | None = None, stdin: str = ""
+) -> dict[str, Any]:
+    """Run `hil ARGV` in this process against the server (recorded); what the in-process
+    tests need to run it again: the arguments, stdin, and how it ended."""
+    home = Path(tempfile.mkdtemp(prefix="hil-record-"))
+    try:
+        env = command_env(ctx.recorder, home, url=url or ctx.url, stdin=stdin)
+        ran = run_main(argv, env)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    given: dict[str, Any] = {"argv": argv, "status": ran.status}
+    if stdin:
+        given["stdin"] = stdin
+    if ran.stderr:
+        given["stderr_when_recorded"] = ran.stderr.replace(url or ctx.url, REPLAY_URL)
+    return given
+
+
+def waiting_thread(ctx: Context, graph: str, message: str) -> str:
+    """A thread whose run (started directly, not recorded) waits for an answer."""
+    with ctx.setup_http() as http:
+        thread_id = create_thread(http)
+        stream_run(http, thread_id, graph, input=user_input(message))
+    return thread_id
+
+
+@scenario
+def cmd_run_question(ctx: Context) -> dict[str, Any]:
+    """`hil run -a agent --json PROMPT`: the run asks; exit 3."""
+    return hil(ctx, ["run", "-a", "agent", "--json", WEATHER_PROMPT])
+
+
+@scenario
+def cmd_run_piped(ctx: Context) -> dict[str, Any]:
+    """`echo hello | hil run -a ask --json`: the message comes from standard input."""
+    return hil(ctx, ["run", "-a", "ask", "--json"], stdin="hello\n")
+
+
+@scenario
+def cmd_run_answered(ctx: Context) -> dict[str, Any]:
+    """`hil run -a agent --answer 'san francisco' --json PROMPT`: answered, exit 0."""
+    return hil(ctx, ["run", "-a", "agent", "--answer", "san francisco", "--json", WEATHER_PROMPT])
+
+
+@scenario
+def cmd_run_error(ctx: Context) -> dict[str, Any]:
+    """`hil run -a fails --json hi`: the run fails; exit 1."""
+    return hil(ctx, ["run", "-a", "fails", "--json", "hi"])
+
+
+@scenario
+def cmd_run_breakpoint(ctx: Context) -> dict[str, Any]:
+    """`hil run -a breakpoint --json hi`: paused at the breakpoint; exit 3."""
+    return hil(ctx, ["run", "-a", "breakpoint", "--json", "hi"])
+
+
+@scenario
+def cmd_run_unauthorized(ctx: Context) -> dict[str, Any]:
+    """`hil run -a ask hi` on a server with custom auth, no key: 401, exit 5."""
+    return hil(ctx, ["run", "-a", "ask", "hi"], url=ctx.auth_url)
+
+
+@scenario
+def cmd_run_busy(ctx: Context) -> dict[str, Any]:
+    """`hil run --thread BUSY -a ask hi`: a run goes on there; refused (409), exit 1."""
+    with ctx.setup_http() as http:
+        thread_id = create_thread(http)
+        run = http.post(
+            f"/threads/{thread_id}/runs",
+            json={"assistant_id": "many_events", "input": {"count": 2000, "delay": 0.05}},
+        ).json()
+        try:
+            given = hil(ctx, ["run", "--thread", thread_id, "-a", "ask", "hi"])
+            given["resume"] = hil(ctx, ["resume", thread_id, "--value", "x"])
+        finally:
+            http.post(f"/threads/{thread_id}/runs/{run['run_id']}/cancel", params={"wait": "1"})
+    return {"thread_id": thread_id, **given}
+
+
+@scenario
+def cmd_resume_text(ctx: Context) -> dict[str, Any]:
+    """`hil resume THREAD --value 'san francisco' --json` on `agent`'s question: exit 0."""
+    thread_id = waiting_thread(ctx, "agent", WEATHER_PROMPT)
+    argv = ["resume", thread_id, "--value", "san francisco", "--json"]
+    return {"thread_id": thread_id, **hil(ctx, argv)}
+
+
+@scenario
+def cmd_resume_approve(ctx: Context) -> dict[str, Any]:
+    """`hil resume THREAD --approve --json`: every tool call of the review approved."""
+    thread_id = waiting_thread(ctx, "approval", "Mail bob@example.com, then delete the report")
+    return {"thread_id": thread_id, **hil(ctx, ["resume", thread_id, "--approve", "--json"])}
+
+
+@scenario
+def cmd_resume_reject(ctx: Context) -> dict[str, Any]:
+    """`hil resume THREAD --reject --message 'not now' --json`: every call rejected."""
+    thread_id = waiting_thread(ctx, "approval", "Mail bob@example.com, then delete the report")
+    argv = ["resume", thread_id, "--reject", "--message", "not now", "--json"]
+    return {"thread_id": thread_id, **hil(ctx, argv)}
+
+
+@scenario
+def cmd_resume_form(ctx: Context) -> dict[str, Any]:
+    """`hil resume THREAD --value-json '{"name": "Ada", "nights": 2}' --json` on a form."""
+    thread_id = waiting_thread(ctx, "form", "book")
+    argv = ["resume", thread_id, "--value-json", '{"name": "Ada", "nights": 2}', "--json"]
+    return {"thread_id": thread_id, **hil(ctx, argv)}
+
+
+@scenario
+def cmd_resume_several(ctx: Context) -> dict[str, Any]:
+    """Two questions pending: `--value` alone is refused (exit 2, nothing sent); with
+    `--interrupt-id` one is answered and the other still waits (exit 3)."""
+    thread_id = waiting_thread(ctx, "parallel", "hi")
+    with ctx.setup_http() as http:
+        pending = get_state(http, thread_id)["interrupts"]
+    colour = next(i["id"] for i in pending if "colour" in i["value"])
+    refused_ = hil(ctx, ["resume", thread_id, "--value", "blue", "--json"])
+    argv = ["resume", thread_id, "--interrupt-id", colour, "--value", "blue", "--json"]
+    return {"thread_id": thread_id, "colour_id": colour, "ambiguous": refused_, **hil(ctx, argv)}
+
+
+@scenario
+def cmd_resume_breakpoint(ctx: Context) -> dict[str, Any]:
+    """`hil resume THREAD --value-json null --json` at a breakpoint: the run goes on."""
+    thread_id = waiting_thread(ctx, "breakpoint", "hi")
+    argv = ["resume", thread_id, "--value-json", "null", "--json"]
+    return {"thread_id": thread_id, **hil(ctx, argv)}
+
+
+@scenario
+def cmd_resume_not_waiting(ctx: Context) -> dict[str, Any]:
+    """`hil resume THREAD --value x` on a thread whose run failed: nothing to answer, exit 4."""
+    thread_id = waiting_thread(ctx, "fails", "hi")
+    return {"thread_id": thread_id, **hil(ctx, ["resume", thread_id, "--value", "x"])}
+
+
+@scenario
+def cmd_resume_unknown(ctx: Context) -> dict[str, Any]:
+    """`hil resume UNKNOWN --value x` (404, exit 4) and `hil resume not-a-uuid` (422, exit 2)."""
+    missing = str(uuid.uuid4())
+    given = {"thread_id": missing, **hil(ctx, ["resume", missing, "--value", "x"])}
+    given["not_a_uuid"] = hil(ctx, ["resume", "not-a-uuid", "--value", "x"])
+    return given
+
+
+@scenario
+def cmd_show(ctx: Context) -> dict[str, Any]:
+    """`hil show THREAD --json`, then `hil show THREAD`, on `agent`'s question."""
+    thread_id = waiting_thread(ctx, "agent", WEATHER_PROMPT)
+    given = {"thread_id": thread_id, **hil(ctx, ["show", thread_id, "--json"])}
+    given["plain"] = hil(ctx, ["show", thread_id])
+    return given
+
+
+@scenario
+def cmd_threads(ctx: Context) -> dict[str, Any]:
+    """`hil threads -a agent --limit 3 --json`, then the same as a table."""
+    waiting_thread(ctx, "agent", WEATHER_PROMPT)
+    given = hil(ctx, ["threads", "-a", "agent", "--limit", "3", "--json"])
+    given["plain"] = hil(ctx, ["threads", "-a", "agent", "--limit", "3"])
+    return given
+
+
+@scenario
+def cmd_history(ctx: Context) -> dict[str, Any]:
+    """`hil history THREAD --json` on an `agent` thread answered once (several checkpoints)."""
+    thread_id = waiting_thread(ctx, "agent", WEATHER_PROMPT)
+    with ctx.setup_http() as http:
+        [pending] = get_state(http, thread_id)["interrupts"]
+        stream_run(http, thread_id, "agent", resume={pending["id"]: "san francisco"})
+    return {"thread_id": thread_id, **hil(ctx, ["history", thread_id, "--json"])}
 
 
 # -- a server on langgraph < 0.6: interrupts without id --------------------------------------

@@ -425,3 +425,69 @@ def play(scenario: str, assistant: str, message: str, *script: ScriptItem) -> Pl
     replay.finish()
     terminal.finish()
     return Played(replay, terminal, session, outcome)
+
+
+# -- commands in process ---------------------------------------------------------------------
+
+
+@dataclass
+class Ran:
+    """What one `hil` command did in process: its exit status and what it printed."""
+
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json_lines(self) -> list[Any]:
+        """`--json` output of `run` / `resume`: one JSON document per line."""
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    @property
+    def json(self) -> Any:
+        """`--json` output of `show` / `threads` / `history`: one JSON document."""
+        return json.loads(self.stdout)
+
+
+def command_env(
+    transport: httpx.BaseTransport | None, home: Path, *, url: str = REPLAY_URL, stdin: str = ""
+) -> Any:
+    """An `hilcli.environment.Environment` for one command: `io.StringIO` streams (none a
+    terminal), no colour, an empty config file and state directories under `home`, the
+    server at `url` (`HIL_URL`) reached through `transport`."""
+    import io
+
+    from hilcli.environment import Environment
+
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "empty-config.toml"
+    config.write_text("", encoding="utf-8")
+    variables = {
+        "NO_COLOR": "1",
+        "HIL_URL": url,
+        "HIL_CONFIG": str(config),
+        "XDG_CONFIG_HOME": str(home / "xdg-config"),
+        "XDG_STATE_HOME": str(home / "xdg-state"),
+        "COLUMNS": "100",
+    }
+    return Environment(
+        stdin=io.StringIO(stdin),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+        variables=variables,
+        transport=transport,
+    )
+
+
+def run_main(argv: Sequence[str], env: Any) -> Ran:
+    """`hil ARGV` through `hilcli.cli.main` in this process, with `env`."""
+    from hilcli.cli import main
+
+    try:
+        main(list(argv), env)
+    except SystemExit as done:
+        code = done.code
+    else:  # pragma: no cover - main always exits
+        code = 0
+    status = int(code) if isinstance(code, int) else (0 if code is None else 1)
+    return Ran(status, env.stdout.getvalue(), env.stderr.getvalue())
