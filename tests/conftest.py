@@ -1,4 +1,5 @@
-"""Shared fixtures: one real LangGraph server for the whole session, and a clean env."""
+"""Shared fixtures: the run's real LangGraph servers (one per kind, shared by every xdist
+worker: tests/shared_server.py), a private one for LocalServer's own tests, and a clean env."""
 
 from __future__ import annotations
 
@@ -9,31 +10,89 @@ from typing import Any
 import httpx
 import pytest
 
+from hilcli.errors import HilError
 from hilcli.server.local import LocalServer
 from tests.matrix.pool import ServerPool
 from tests.matrix.servers import KINDS, MatrixServer
+from tests.shared_server import WORKERINPUT_KEY, SharedServers
 from tests.support import GRAPHS_CONFIG, GRAPHS_DIR, clean_env
+
+_SHARED = pytest.StashKey[SharedServers]()
+
+SHARED_JOBS = 32
+"""Runs the shared test-graph server executes at once: every worker's tests use it."""
+
+
+# -- one server per kind for the whole run (tests/shared_server.py) ----------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The process that runs the session (xdist's controller, or plain pytest) owns the
+    shared servers' directory and lifeline; workers get its path through workerinput."""
+    if not hasattr(config, "workerinput"):
+        config.stash[_SHARED] = SharedServers.create()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: tell each worker where the run's shared servers are."""
+    node.workerinput[WORKERINPUT_KEY] = str(node.config.stash[_SHARED].directory)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller stops every shared server, after all workers are done (also after a
+    Ctrl-C or a crashed worker)."""
+    shared = session.config.stash.get(_SHARED, None)
+    if shared is not None:
+        for kind in shared.stop_all():
+            print(f"\nshared {kind} server did not stop in time: killed")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """In case the session never finished (an error before it began): stop them all."""
+    shared = config.stash.get(_SHARED, None)
+    if shared is not None:
+        shared.stop_all()
+
+
+@pytest.fixture(scope="session")
+def shared_servers(pytestconfig: pytest.Config) -> SharedServers:
+    """The run's shared servers, as seen from this worker (or from plain pytest)."""
+    workerinput = getattr(pytestconfig, "workerinput", None)
+    if workerinput is not None:
+        return SharedServers(Path(workerinput[WORKERINPUT_KEY]))
+    return pytestconfig.stash[_SHARED]
+
+
+def _shared_url(shared: SharedServers, kind: str, config: Path, jobs: int | None = None) -> str:
+    try:
+        return shared.url(kind, config, jobs=jobs)
+    except HilError as exc:
+        pytest.fail(f"the shared {kind} server did not start: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def server_url(shared_servers: SharedServers) -> str:
+    """Base URL of the run's in-memory LangGraph server serving tests/graphs/langgraph.json,
+    e.g. http://127.0.0.1:PORT: one server shared by every worker, so tests make their own
+    threads and never assume the server holds only theirs."""
+    return _shared_url(shared_servers, "graphs", GRAPHS_CONFIG, SHARED_JOBS)
+
+
+@pytest.fixture(scope="session")
+def auth_server_url(shared_servers: SharedServers) -> str:
+    """A second real server with LangGraph custom auth (tests/graphs_auth), shared likewise:
+    `good-key` may do anything, `reader-key` authenticates but is refused (403), no or another
+    key gets 401."""
+    return _shared_url(shared_servers, "auth", GRAPHS_DIR.parent / "graphs_auth" / "langgraph.json")
 
 
 @pytest.fixture(scope="session")
 def local_server() -> Iterator[LocalServer]:
-    """The in-memory LangGraph server serving tests/graphs/langgraph.json."""
-    with LocalServer(GRAPHS_CONFIG, jobs=8) as server:
+    """A `LocalServer` object of this worker's own, for the tests of LocalServer itself
+    (tests/test_server.py reads its properties); every other test uses `server_url`."""
+    with LocalServer(GRAPHS_CONFIG) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def server_url(local_server: LocalServer) -> str:
-    """Base URL of the session's server, e.g. http://127.0.0.1:PORT."""
-    return local_server.url
-
-
-@pytest.fixture(scope="session")
-def auth_server_url() -> Iterator[str]:
-    """A second real server with LangGraph custom auth (tests/graphs_auth): `good-key` may do
-    anything, `reader-key` authenticates but is refused (403), no or another key gets 401."""
-    with LocalServer(GRAPHS_DIR.parent / "graphs_auth" / "langgraph.json") as server:
-        yield server.url
 
 
 @pytest.fixture
