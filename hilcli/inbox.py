@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
+from hilcli.repl import error_notice
 from hilcli.threads import (
     SEARCH_PAGE,
     Page,
@@ -189,7 +190,7 @@ class Inbox:
             self.display.notice("Not answered: the question stays pending.")
             return
         except HilError as exc:
-            self.display.notice(exc.message + (f" {exc.hint}" if exc.hint else ""))
+            self.display.notice(error_notice(exc))
             return
         if outcome.status == "done":
             self.display.notice(f"✓ thread {outcome.thread_id} finished.")

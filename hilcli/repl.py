@@ -10,14 +10,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from hilcli.errors import (
-    AnswerNotSent,
-    AuthError,
-    Cancelled,
-    HilError,
-    ServerUnreachable,
-    ThreadBusy,
-)
+from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
 from hilcli.render.tables import ThreadView, console_of, print_threads
 from hilcli.session import RunOutcome, Session
 
@@ -31,6 +24,12 @@ _T = TypeVar("_T")
 
 #: The toolbar's word for how the last run ended.
 _STATUS_WORDS = {"done": "idle", "interrupted": "waiting for input", "error": "error"}
+
+
+def error_notice(exc: HilError) -> str:
+    """How the chat and the inbox show an error and go on: its message, then its hint (what
+    to do about it) on the same line."""
+    return f"{exc.message} {exc.hint}" if exc.hint else exc.message
 
 
 class Repl:
@@ -236,12 +235,8 @@ class Repl:
             except ThreadBusy:
                 self._offer_busy(action)
                 return
-            except (ServerUnreachable, AuthError) as exc:
-                self.display.notice(f"{exc.message}" + (f" {exc.hint}" if exc.hint else ""))
-                self._refresh_status()
-                return
             except HilError as exc:
-                self.display.notice(exc.message)
+                self.display.notice(error_notice(exc))
                 self._refresh_status()
                 return
             break
@@ -495,5 +490,5 @@ class Repl:
         try:
             return action()
         except HilError as exc:
-            self.display.notice(exc.message)
+            self.display.notice(error_notice(exc))
             return None
