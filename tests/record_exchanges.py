@@ -252,6 +252,39 @@ def fails(ctx: Context) -> dict[str, Any]:
     return converse(ctx, "fails", "hi")
 
 
+@scenario
+def approval_per_call(ctx: Context) -> dict[str, Any]:
+    """`approval_per_call`: one interrupt per tool call (each with its `response_schema`),
+    both pending at once; send_email approved, delete_file rejected with a reason."""
+    message = "Mail bob@example.com, then delete the report"
+    script = (Typed("approve"), Typed("reject", "keep that file"))
+    return converse(ctx, "approval_per_call", message, *script)
+
+
+@scenario
+def inbox_edit(ctx: Context) -> dict[str, Any]:
+    """`inbox`: an Agent Inbox request in its list form; the command edited."""
+    return converse(ctx, "inbox", "hi", Typed("edit", '{"command": "ls -a"}'))
+
+
+@scenario
+def subgraph(ctx: Context) -> dict[str, Any]:
+    """`subgraph`: the question comes from a node of a child graph (a namespace)."""
+    return converse(ctx, "subgraph", "hi", Typed("the grail"))
+
+
+@scenario
+def breakpoint_runtime(ctx: Context) -> dict[str, Any]:
+    """`ask` with a breakpoint hil sets (`interrupt_before: ["greet"]`): the question, the
+    pause before greet, then on to the end."""
+    terminal = ScriptedTerminal(Typed("Ada"), Continue(True))
+    session = ctx.session("ask", terminal)
+    session.interrupt_before = ["greet"]
+    outcome = session.send_message("hi")
+    terminal.finish()
+    return {"message": "hi", "status": outcome.status, "interrupt_before": ["greet"]}
+
+
 # -- what the server refuses -----------------------------------------------------------------
 
 
@@ -484,6 +517,26 @@ def cmd_history(ctx: Context) -> dict[str, Any]:
         [pending] = get_state(http, thread_id)["interrupts"]
         stream_run(http, thread_id, "agent", resume={pending["id"]: "san francisco"})
     return {"thread_id": thread_id, **hil(ctx, ["history", thread_id, "--json"])}
+
+
+@scenario
+def cmd_resume_continue(ctx: Context) -> dict[str, Any]:
+    """`hil resume THREAD --continue --json` at a breakpoint: the run goes on to its end."""
+    thread_id = waiting_thread(ctx, "breakpoint", "hi")
+    return {"thread_id": thread_id, **hil(ctx, ["resume", thread_id, "--continue", "--json"])}
+
+
+@scenario
+def cmd_chat(ctx: Context) -> dict[str, Any]:
+    """`hil chat -a agent` with its lines piped in: the message, then the answer; the end
+    of input ends the chat."""
+    return hil(ctx, ["chat", "-a", "agent"], stdin=f"{WEATHER_PROMPT}\nsan francisco\n")
+
+
+@scenario
+def cmd_doctor(ctx: Context) -> dict[str, Any]:
+    """`hil doctor -a agent`: every check passes on the test server."""
+    return hil(ctx, ["doctor", "-a", "agent"])
 
 
 # -- a server on langgraph < 0.6: interrupts without id --------------------------------------

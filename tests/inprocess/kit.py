@@ -409,10 +409,16 @@ class Played:
     outcome: RunOutcome
 
 
-def play(scenario: str, assistant: str, message: str, *script: ScriptItem) -> Played:
+def play(
+    scenario: str,
+    assistant: str,
+    message: str,
+    *script: ScriptItem,
+    interrupt_before: Sequence[str] = (),
+) -> Played:
     """Send `message` to `assistant` on a new thread through `Session`, answering with
     `script`, against the recorded `scenario`; every recorded write must have been made
-    and every scripted answer used."""
+    and every scripted answer used. `interrupt_before`: the session's breakpoints."""
     from hilcli.client import BASE_STREAM_MODES
     from hilcli.session import Session
 
@@ -421,6 +427,7 @@ def play(scenario: str, assistant: str, message: str, *script: ScriptItem) -> Pl
     session = Session(
         replayed_client(replay), assistant, terminal, stream_modes=list(BASE_STREAM_MODES)
     )
+    session.interrupt_before = list(interrupt_before)
     outcome = session.send_message(message)
     replay.finish()
     terminal.finish()

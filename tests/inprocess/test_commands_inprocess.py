@@ -317,3 +317,41 @@ def test_config_show_json_says_where_each_setting_comes_from(tmp_path: Path) -> 
     shown = json.loads(env.stdout.getvalue())
     assert shown["url"] == {"value": REPLAY_URL, "from": "env HIL_URL"}
     assert shown["assistant"]["from"] == "default"
+
+
+def test_resume_continue_goes_on_past_a_breakpoint(tmp_path: Path) -> None:
+    replay = Replay("cmd_resume_continue")
+    done = run_main(replay.given["argv"], command_env(replay.transport, tmp_path))
+    assert done.status == ExitStatus.OK
+    [body] = replay.run_bodies
+    assert body["input"] is None and "command" not in body
+    assert result_of(done)["status"] == "done"
+    replay.finish()
+
+
+def test_chat_with_piped_lines_sends_the_message_then_the_answer(tmp_path: Path) -> None:
+    from hilcli.commands.conversation import chat_command
+
+    replay = Replay("cmd_chat")
+    env = command_env(replay.transport, tmp_path, stdin=replay.given["stdin"])
+    chat_command(env, CommonOptions(assistant="agent"), None)
+    first, second = replay.run_bodies
+    assert first["input"] == {"messages": [{"role": "user", "content": WEATHER_PROMPT}]}
+    assert list(second["command"]["resume"].values()) == ["san francisco"]
+    text = env.stdout.getvalue()
+    assert "Where are you located?" in text
+    assert "San Francisco" in text
+    created = recorded_answer(replay, "POST", "/threads")
+    assert f"New thread {created['thread_id']}" in env.stderr.getvalue()
+    replay.finish()
+
+
+def test_doctor_passes_every_check_on_the_test_server(tmp_path: Path) -> None:
+    from hilcli.commands.settings import doctor_command
+
+    replay = Replay("cmd_doctor")
+    env = command_env(replay.transport, tmp_path)
+    status = doctor_command(env, CommonOptions(assistant="agent"))
+    assert status == ExitStatus.OK
+    assert "All checks passed." in env.stdout.getvalue()
+    assert replay.writes() == []

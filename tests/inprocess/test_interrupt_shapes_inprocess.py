@@ -197,3 +197,51 @@ def test_an_answer_other_than_the_recorded_one_is_not_replayed() -> None:
 def test_an_unused_scripted_answer_fails() -> None:
     with pytest.raises(NotScripted, match="lines left untyped"):
         play("agent_text", "agent", WEATHER_PROMPT, Typed("san francisco", "extra"))
+
+
+def test_per_call_reviews_pending_at_once_are_answered_each_by_its_id() -> None:
+    message = "Mail bob@example.com, then delete the report"
+    script = (Typed("approve"), Typed("reject", "keep that file"))
+    played = play("approval_per_call", "approval_per_call", message, *script)
+    first, second = played.terminal.asked
+    assert (first.total, second.total) == (2, 2)
+    assert first.interrupt.response_schema is not None  # each call's own schema
+    assert first.prompts == ["send_email: approve / edit / reject / respond? "]
+    assert second.prompts[0] == "delete_file: approve / reject? "
+    assert resume_sent(played) == {
+        "resume": {
+            first.interrupt.id: {"type": "approve"},
+            second.interrupt.id: {"type": "reject", "message": "keep that file"},
+        }
+    }
+    assert "delete_file: not run" in last_message(played)
+
+
+def test_inbox_list_request_edit_sends_the_edited_args_in_a_list() -> None:
+    played = play("inbox_edit", "inbox", "hi", Typed("edit", '{"command": "ls -a"}'))
+    [question] = played.terminal.questions
+    edited = {"type": "edit", "args": {"action": "run_command", "args": {"command": "ls -a"}}}
+    assert resume_sent(played) == {"resume": {question.id: [edited]}}
+    assert last_message(played) == "Ran ls -a."
+
+
+def test_question_from_a_subgraph_is_labelled_by_its_path_and_answered_by_id() -> None:
+    played = play("subgraph", "subgraph", "hi", Typed("the grail"))
+    [question] = played.terminal.questions
+    assert question.value == "What is your quest?"
+    assert question.where.split(" › ")[0] == "child"
+    assert resume_sent(played) == {"resume": {question.id: "the grail"}}
+    assert played.outcome.status == "done"
+
+
+def test_breakpoint_set_by_the_session_pauses_every_run_before_the_node() -> None:
+    played = play(
+        "breakpoint_runtime", "ask", "hi", Typed("Ada"), Continue(True), interrupt_before=["greet"]
+    )
+    bodies = played.replay.run_bodies
+    assert [body.get("interrupt_before") for body in bodies] == [["greet"]] * 3
+    assert bodies[1]["command"] == {"resume": {played.terminal.questions[0].id: "Ada"}}
+    assert bodies[2]["input"] is None  # going on past the pause
+    [pause] = [item for kind, item in played.terminal.shown if kind == "pause"]
+    assert pause.next_nodes == ["greet"]
+    assert last_message(played) == "Hello, Ada! Nice to meet you."
