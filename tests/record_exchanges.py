@@ -37,7 +37,14 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hilcli.client import BASE_STREAM_MODES, AgentClient  # noqa: E402
-from hilcli.errors import AuthError, HilError, InvalidRequest, NotFound, ThreadBusy  # noqa: E402
+from hilcli.errors import (  # noqa: E402
+    AuthError,
+    HilError,
+    InvalidRequest,
+    NotFound,
+    NothingToResume,
+    ThreadBusy,
+)
 from hilcli.server.local import LocalServer  # noqa: E402
 from hilcli.session import Session  # noqa: E402
 from tests.inprocess.kit import (  # noqa: E402
@@ -283,6 +290,19 @@ def breakpoint_runtime(ctx: Context) -> dict[str, Any]:
     outcome = session.send_message("hi")
     terminal.finish()
     return {"message": "hi", "status": outcome.status, "interrupt_before": ["greet"]}
+
+
+@scenario
+def stale_answer(ctx: Context) -> dict[str, Any]:
+    """`ask`: hil reads the pending question; someone else answers it (directly, not
+    recorded); hil's answer is then refused before anything is sent (NothingToResume)."""
+    thread_id = waiting_thread(ctx, "ask", "hi")
+    session = ctx.session("ask", ScriptedTerminal(), thread_id=thread_id)
+    [pending] = session.pending()
+    with ctx.setup_http() as http:
+        stream_run(http, thread_id, "ask", resume={pending.id: "someone else"})
+    given = refused(lambda: session.resume({pending.id: "Ada"}), NothingToResume)
+    return {"thread_id": thread_id, "interrupt_id": pending.id, **given}
 
 
 # -- what the server refuses -----------------------------------------------------------------

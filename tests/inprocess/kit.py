@@ -24,9 +24,15 @@ compared as a whole (with its query) to the recorded one.
   of that path not yet used since the previous write, else by the latest one since that
   write (the server's answer cannot have changed without a write). A read of a state the
   recording never saw fails.
+* A network failure can be asked for (`unreachable_writes`): the request fails before it
+  reaches the recording, which still waits for it.
 * Anything else fails the test at once (`ReplayMismatch`), saying what was asked and what
   the recording expected next. `Replay.finish()` fails when a recorded write was never
   made (the client stopped short of what it did when recorded).
+
+When hil changes what it sends (a new field in a run's body, another write), the replay
+says so ("the body differs", "the recording's next write differs"): record again with
+`.venv/bin/python tests/record_exchanges.py [NAME ...]` and review the diff.
 """
 
 from __future__ import annotations
@@ -262,7 +268,10 @@ class Received:
 class Replay:
     """An `httpx.MockTransport` answering from one recorded scenario (see the module doc)."""
 
-    def __init__(self, scenario: str) -> None:
+    def __init__(self, scenario: str, *, unreachable_writes: Sequence[int] = ()) -> None:
+        """`unreachable_writes`: the attempts at a write (1 for the first write the client
+        tries, counting every try) that fail as if the server could not be reached
+        (`httpx.ConnectError`, nothing arrives): a network failure, not a server answer."""
         path = EXCHANGES_DIR / f"{scenario}.json"
         document = json.loads(path.read_text(encoding="utf-8"))
         self.scenario = scenario
@@ -272,6 +281,8 @@ class Replay:
         #: Index of the first exchange after the last write made.
         self.cursor = 0
         self.received: list[Received] = []
+        self.unreachable_writes = set(unreachable_writes)
+        self.write_attempts = 0
         self.transport = httpx.MockTransport(self._handle)
 
     # -- what the tests read --------------------------------------------------------------
@@ -303,6 +314,10 @@ class Replay:
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
         method, path, query = request.method, request.url.path, query_of(request.url)
+        if not is_read(method, path):
+            self.write_attempts += 1
+            if self.write_attempts in self.unreachable_writes:
+                raise httpx.ConnectError("[replay] the server cannot be reached", request=request)
         body = request_json(request)
         self.received.append(
             Received(method, path, query, body, {k.lower(): v for k, v in request.headers.items()})

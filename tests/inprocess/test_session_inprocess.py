@@ -4,6 +4,8 @@ other end. What the session shows, sends, and how each run ends."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from hilcli.client import BASE_STREAM_MODES
@@ -13,9 +15,10 @@ from hilcli.errors import (
     HilError,
     InvalidRequest,
     NotFound,
+    NothingToResume,
     ThreadBusy,
 )
-from hilcli.session import Session
+from hilcli.session import ANSWER_RETRY_DELAYS, Session
 from tests.inprocess.kit import Raise, Replay, ScriptedTerminal, Typed, play, replayed_client
 from tests.support import WEATHER_PROMPT
 
@@ -151,3 +154,42 @@ def test_every_refusal_is_one_of_our_errors() -> None:
         session = session_on(replay, "agent", ScriptedTerminal())
         with pytest.raises(HilError):
             session.open_thread(replay.given["thread_id"])
+
+
+def test_an_answer_someone_else_already_gave_is_refused_before_sending() -> None:
+    replay = Replay("stale_answer")
+    session = session_on(replay, "ask", ScriptedTerminal(), thread_id=replay.given["thread_id"])
+    [pending] = session.pending()
+    assert pending.value == "What is your name?"
+    # Meanwhile (in the recording) someone else answered it; the state says so now.
+    with pytest.raises(NothingToResume) as caught:
+        session.resume({pending.id: "Ada"})
+    assert "no longer pending" in caught.value.message
+    assert caught.value.exit_status == ExitStatus.NOTHING_TO_RESUME
+    assert replay.writes() == []  # nothing was sent
+    assert session.drafts == {}
+
+
+def test_an_answer_that_could_not_be_sent_is_kept_and_sent_again() -> None:
+    from hilcli.environment import Clock
+
+    # The resume (hil's third write: thread, run, resume) finds the server unreachable, once.
+    replay = Replay("agent_text", unreachable_writes=[3])
+    waited: list[float] = []
+    terminal = ScriptedTerminal(Typed("san francisco"))
+    session = Session(
+        replayed_client(replay),
+        "agent",
+        terminal,
+        stream_modes=list(BASE_STREAM_MODES),
+        clock=Clock(time.monotonic, waited.append),
+    )
+    outcome = session.send_message(WEATHER_PROMPT)
+    assert outcome.status == "done"
+    assert waited == [ANSWER_RETRY_DELAYS[0]]  # one pause before the second try
+    assert any(n.startswith("Could not send your answer") for n in terminal.notices)
+    assert any("Your answer is kept" in n for n in terminal.notices)
+    [question] = terminal.questions
+    assert replay.run_bodies[-1]["command"] == {"resume": {question.id: "san francisco"}}
+    assert replay.write_attempts == 4 and session.drafts == {}
+    replay.finish()
