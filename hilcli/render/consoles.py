@@ -46,6 +46,13 @@ def make_console(file: IO[str], *, plain: bool | None = None, terminal: bool = F
             soft_wrap=False,
             width=None if terminal else 100,
         )
+    # `no_color=False`: whether colours are wanted was decided from the `Environment`'s
+    # variables (`Environment.stdout_is_plain`), not Rich's look at the process's.
     return StreamConsole(
-        on_terminal=terminal, file=file, force_terminal=terminal, highlight=False, emoji=False
+        on_terminal=terminal,
+        file=file,
+        force_terminal=terminal,
+        no_color=False,
+        highlight=False,
+        emoji=False,
     )
