@@ -16,6 +16,7 @@ from typing import Any
 
 from hilcli.errors import ConfigError, HilError
 from hilcli.stream_modes import BASE_STREAM_MODES, STREAM_MODES, unknown_stream_modes
+from hilcli.text import shorten
 
 DEFAULT_URL = "http://127.0.0.1:2024"
 DEFAULT_ASSISTANT = "agent"
@@ -247,7 +248,7 @@ def parse_header(text: str) -> tuple[str, str]:
     name, sep, value = text.partition(":")
     if not sep or not name.strip():
         shown = text.split()[0] if text.split() else ""  # never echo a value: it may be a secret
-        raise ConfigError(f"Bad header starting {shown[:30]!r}: use 'Name: value'.")
+        raise ConfigError(f"Bad header starting {shorten(shown, 30)!r}: use 'Name: value'.")
     return name.strip(), value.strip()
 
 

@@ -20,6 +20,7 @@ import orjson
 
 from hilcli.errors import ProtocolError
 from hilcli.server_kind import version_tuple
+from hilcli.text import shorten
 
 INTERRUPT_KEY = "__interrupt__"
 
@@ -94,7 +95,7 @@ def _decode(mode: str, data: bytes) -> Any:
         return _loads(data) if data else None
     except ValueError as exc:
         text = data.decode("utf-8", "replace")
-        shown = text if len(text) <= 60 else text[:57] + "..."
+        shown = shorten(text, 60)
         raise ProtocolError(
             f"The server sent a {mode!r} event whose data is not JSON: {shown!r}"
         ) from exc

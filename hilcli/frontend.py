@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.events import PendingInterrupt, StreamEvent
-from hilcli.text import safe_text
+from hilcli.text import safe_text, shorten
 
 if TYPE_CHECKING:
     from hilcli.prompts.reader import LineReader
@@ -88,7 +88,7 @@ class Frontend:
     def _hint_json(self, what: str, text: str) -> None:
         """Say that `text` went as a string, and how to send it as JSON instead."""
         self._text_like_json = None
-        shown = text if len(text) <= 60 else text[:59] + "…"
+        shown = shorten(text, 60)
         self.display.notice(
             f'{what} your answer "{safe_text(shown)}" (sent as text). '
             f"To send it as JSON, type: /json {safe_text(shown)}"

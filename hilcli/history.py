@@ -19,6 +19,7 @@ from hilcli.errors import NotFound, UsageError
 from hilcli.events import PendingInterrupt, interrupts_from_state
 from hilcli.hints import PLAIN, HilCommand
 from hilcli.interrupts import interrupt_summary
+from hilcli.text import one_line
 
 #: The most checkpoints the server returns per history request (langgraph-api's schema).
 HISTORY_PAGE_MAX = 1000
@@ -244,8 +245,7 @@ def first_question(checkpoint: Checkpoint, limit: int = 60) -> str:
 
 def _brief(value: Any, limit: int = 60) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return one_line(text, limit)
 
 
 def _message_brief(message: Any) -> str:

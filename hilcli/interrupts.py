@@ -27,6 +27,7 @@ from hilcli.errors import NothingToResume, UsageError
 from hilcli.events import PendingInterrupt
 from hilcli.forms import form_fields, is_form_schema, resolve_ref, value_problem
 from hilcli.hints import PLAIN, HilCommand
+from hilcli.text import one_line
 
 ReviewStyle = Literal["batched", "tool_approval", "inbox", "inbox_list"]
 """Which review protocol a request speaks (and so which resume value it expects)."""
@@ -535,8 +536,7 @@ def interrupt_summary(interrupt: PendingInterrupt, limit: int = 60) -> str:
         text = question.text or "form"
     else:
         text = json.dumps(question.value, ensure_ascii=False, default=str)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return one_line(text, limit)
 
 
 def common_decisions(request: ReviewRequest) -> set[str]:

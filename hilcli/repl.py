@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
 from hilcli.render.tables import ThreadView, console_of, print_threads
 from hilcli.session import RunOutcome, Session
+from hilcli.text import json_source, pad
 
 if TYPE_CHECKING:
     from hilcli.assistants import Assistant
@@ -385,7 +386,7 @@ class Repl:
         if state is None:
             return True
         if views is None:
-            self.display.notice(json.dumps(state.get("values"), indent=2, default=str)[:4000])
+            self.display.notice(json_source(state.get("values"), 4000))
             return True
         views.values(state.get("values"))
         next_nodes = [str(node) for node in state.get("next") or ()]
@@ -460,7 +461,7 @@ class Repl:
             for item in assistants:
                 mark = "*" if item == current else " "
                 extra = "" if item.system else f" · {item.assistant_id}"
-                self.display.notice(f"{mark} {item.label:<18} graph {item.graph_id}{extra}")
+                self.display.notice(f"{mark} {pad(item.label, 18)} graph {item.graph_id}{extra}")
             self.display.notice("/assistant NAME switches (Tab completes the name).")
             return True
         chosen = pick(assistants, arg)

@@ -10,6 +10,13 @@ because its introducer is no longer a control character.
 Values are shown through `bounded_json`, which stops at a size budget and a nesting depth, so
 a megabyte or a value nested hundreds of levels deep costs little and cannot overflow the
 stack.
+
+What we cut, fold or pad for the screen is measured in terminal cells, not characters: a CJK
+character or an emoji takes two cells, a combining accent none. `cell_width` measures,
+`shorten` and `one_line` cut (with `…`), `fold` breaks a line between words and `pad` fills
+a column; all of them keep each grapheme cluster (a letter with its accents, an emoji
+sequence) whole. This is the one place that rule is written: Rich and prompt-toolkit are not
+used here (wcwidth measures), so every layer can use it.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from wcwidth import iter_graphemes, wcswidth
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029]")
@@ -44,9 +53,106 @@ def safe_text(text: str) -> str:
     return _CONTROL.sub(_visible, text.replace("\r\n", "\n"))
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, marked with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+#: What ends a text that was cut (one cell wide).
+ELLIPSIS = "…"
+
+#: The most cells one character can take as shown: a bidi override shows as `\u202e`.
+_WIDEST = 6
+
+#: A word and the spaces after it: where `fold` may break a line.
+_WORD = re.compile(r"\S+\s*")
+
+
+def _grapheme_cells(grapheme: str) -> int:
+    """The cells one grapheme cluster takes as `safe_text` shows it (newline and tab: one)."""
+    if _CONTROL.search(grapheme):
+        grapheme = safe_text(grapheme)
+    cells = wcswidth(grapheme)
+    return cells if cells >= 0 else len(grapheme)
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells `text` takes on one line, as `safe_text` shows it.
+
+    Wide characters (CJK, most emoji) take two cells, combining marks and zero-width joiners
+    none; a control character takes what its visible form takes. Newline and tab count one
+    cell each: text meant for one line is folded first (`one_line`). ASCII text takes one
+    cell per character.
+    """
+    if text.isascii():
+        return len(text)
+    return sum(_grapheme_cells(grapheme) for grapheme in iter_graphemes(text))
+
+
+def shorten(text: str, cells: int) -> str:
+    """`text` whole when it fits in `cells` terminal cells, else its longest start that fits
+    with `…` after it.
+
+    Never wider than `cells` (empty below one cell); cuts only between grapheme clusters, so
+    a wide character, an emoji sequence or a letter with its accents is kept or dropped whole.
+    Work is proportional to what is kept, not to the length of `text`.
+    """
+    if cells < 1:
+        return ""
+    if text.isascii():
+        return text if len(text) <= cells else text[: cells - 1] + ELLIPSIS
+    if len(text) * _WIDEST <= cells:
+        return text
+    used = kept = position = 0
+    for grapheme in iter_graphemes(text):
+        used += _grapheme_cells(grapheme)
+        if used > cells:
+            return text[:kept] + ELLIPSIS
+        position += len(grapheme)
+        if used < cells:  # room is left for the ellipsis after it
+            kept = position
+    return text
+
+
+def one_line(text: str, cells: int) -> str:
+    """`text` on one line (each run of white space, newlines too, as one space), shortened to
+    `cells` terminal cells: a summary for a listing or a message."""
+    return shorten(" ".join(text.split()), cells)
+
+
+def pad(text: str, cells: int) -> str:
+    """`text` followed by the spaces that make it `cells` terminal cells wide (a column of a
+    listing); a wider `text` is kept whole."""
+    return text + " " * max(0, cells - cell_width(text))
+
+
+def fold(line: str, cells: int) -> list[str]:
+    """`line` broken between words into lines of at most `cells` terminal cells.
+
+    The line's indentation is repeated on every piece (unless it would leave less than half
+    the width); a word wider than `cells` is cut between grapheme clusters; the spaces after
+    the last word are kept, so `answer> ` still ends with its space.
+    """
+    cells = max(1, cells)
+    if cell_width(line) <= cells:
+        return [line]
+    body = line.lstrip(" ")
+    indent = line[: len(line) - len(body)]
+    if cell_width(indent) > cells // 2:
+        indent = ""
+    pieces: list[str] = []
+    current = indent
+    for word in _WORD.findall(body):
+        if cell_width(current + word.rstrip()) <= cells:
+            current += word
+            continue
+        if current.strip():
+            pieces.append(current.rstrip())
+        current = indent
+        for grapheme in iter_graphemes(word.rstrip()):  # a word wider than the line
+            if cell_width(current + grapheme) > cells and current.strip():
+                pieces.append(current)
+                current = indent
+            current += grapheme
+        current += word[len(word.rstrip()) :]
+    if current.strip() or not pieces:
+        pieces.append(current)
+    return pieces
 
 
 def json_safe(text: str) -> str:

@@ -26,6 +26,10 @@ from hilcli.errors import (
     ThreadBusy,
 )
 from hilcli.hints import PLAIN, HilCommand, busy_message
+from hilcli.text import one_line
+
+#: Longest server message shown in an error, in terminal cells.
+DETAIL_LIMIT = 240
 
 
 def _detail(response: httpx.Response) -> str | None:
@@ -33,20 +37,14 @@ def _detail(response: httpx.Response) -> str | None:
         body = response.json()
     except ValueError:
         text = response.text.strip()
-        return _one_line(text) if text else None
+        return one_line(text, DETAIL_LIMIT) if text else None
     if isinstance(body, Mapping):
         for key in ("detail", "message", "error"):
             value = body.get(key)
             if value:
                 text = value if isinstance(value, str) else json.dumps(value)
-                return _one_line(text)
+                return one_line(text, DETAIL_LIMIT)
     return None
-
-
-def _one_line(text: str, limit: int = 240) -> str:
-    """A server message folded onto one line and cut to `limit` characters."""
-    folded = " ".join(text.split())
-    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -72,7 +70,7 @@ def _page_title(response: httpx.Response) -> str | None:
         return None
     text = html.unescape(_TAG.sub("", match.group(1)))
     text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return _one_line(text, limit=80) or None
+    return one_line(text, 80) or None
 
 
 class NotAnAgentServer(ProtocolError):

@@ -16,6 +16,7 @@ from hilcli.errors import NoPreparedAnswer
 from hilcli.events import PendingInterrupt, StreamEvent
 from hilcli.prepared.choosing import AnswerSheet
 from hilcli.prepared.rules import load_rules, question_text
+from hilcli.text import one_line, shorten
 
 if TYPE_CHECKING:
     from hilcli.frontend import Frontend
@@ -65,11 +66,7 @@ class RuleAnsweringTerminal:
         auto = self.sheet.answer(interrupt)
         if auto is not None and (draft is None or draft != auto.value):
             self.display.question(interrupt, index, total)
-            shown = (
-                auto.shown
-                if len(auto.shown) <= _SHOWN_LIMIT
-                else auto.shown[: _SHOWN_LIMIT - 3] + "..."
-            )
+            shown = shorten(auto.shown, _SHOWN_LIMIT)
             self.display.notice(f"answer> {shown}    (automatic: {auto.source})")
             self.answered += 1
             return auto.value
@@ -78,8 +75,7 @@ class RuleAnsweringTerminal:
                 self.display.notice(f"The server refused the automatic answer ({auto.source}).")
             return self.inner.ask(interrupt, index=index, total=total, draft=draft)
         where = f" at {interrupt.where}" if interrupt.where else ""
-        question = question_text(interrupt).replace("\n", " ")
-        question = question if len(question) <= 80 else question[:77] + "..."
+        question = one_line(question_text(interrupt), 80)
         if auto is None:
             nothing = "No answer rule matches" if self.sheet.rules else "No --answer is left for"
             message = f"{nothing} the interrupt {interrupt.id}{where}: {question}"

@@ -6,15 +6,11 @@ A reader returns one line, raises `EOFError` when input ends (Ctrl-D) and lets
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
-from rich.cells import cell_len
-
-#: A word and the spaces after it: where a prompt line may be broken.
-_WORD = re.compile(r"\S+\s*")
+from hilcli.text import cell_width, fold
 
 
 class LineReader(Protocol):
@@ -55,45 +51,6 @@ def history_path(env: Mapping[str, str]) -> Path:
     return Path(base) / "hil" / "history"
 
 
-def cells(text: str) -> int:
-    """How many terminal columns `text` takes (wide characters count twice)."""
-    return cell_len(text)
-
-
-def wrap_line(line: str, width: int) -> list[str]:
-    """`line` broken between words into lines of at most `width` columns.
-
-    The line's indentation is repeated on every piece (unless it would leave less than half
-    the width); a word wider than `width` is cut between characters; the spaces after the
-    last word are kept, so `answer> ` still ends with its space.
-    """
-    width = max(1, width)
-    if cells(line) <= width:
-        return [line]
-    body = line.lstrip(" ")
-    indent = line[: len(line) - len(body)]
-    if cells(indent) > width // 2:
-        indent = ""
-    pieces: list[str] = []
-    current = indent
-    for word in _WORD.findall(body):
-        if cells(current + word.rstrip()) <= width:
-            current += word
-            continue
-        if current.strip():
-            pieces.append(current.rstrip())
-        current = indent
-        for char in word.rstrip():  # a word wider than the line: cut it where it must be
-            if cells(current + char) > width and current.strip():
-                pieces.append(current)
-                current = indent
-            current += char
-        current += word[len(word.rstrip()) :]
-    if current.strip() or not pieces:
-        pieces.append(current)
-    return pieces
-
-
 def fit_prompt(prompt: str, columns: int) -> str:
     """`prompt` wrapped to a terminal `columns` wide, the input's line keeping room to type.
 
@@ -103,25 +60,25 @@ def fit_prompt(prompt: str, columns: int) -> str:
     lines = prompt.split("\n")
     fitted: list[str] = []
     for number, line in enumerate(lines, start=1):
-        fitted.extend(wrap_line(line, columns - 1 if number == len(lines) else columns))
+        fitted.extend(fold(line, columns - 1 if number == len(lines) else columns))
     return "\n".join(fitted)
 
 
 def fit_toolbar(text: str, columns: int) -> str:
     """A ` · `-separated toolbar on as many lines as `columns` needs, parts kept whole."""
-    if cells(text) <= columns:
+    if cell_width(text) <= columns:
         return text
     lines: list[str] = []
     current = ""
     for part in (part.strip() for part in text.split(" · ")):
         joined = f"{current} · {part}" if current else f" {part}"
-        if cells(joined) <= columns or not current:
+        if cell_width(joined) <= columns or not current:
             current = joined
             continue
         lines.append(current)
         current = f" {part}"
     lines.append(current)
-    return "\n".join(piece for line in lines for piece in wrap_line(line, columns))
+    return "\n".join(piece for line in lines for piece in fold(line, columns))
 
 
 class PromptReader:
