@@ -228,6 +228,21 @@ class PendingInterrupt:
             out["resumable"] = self.resumable
         return out
 
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> PendingInterrupt:
+        """The interrupt a contract `interrupts[]` object (`to_json`) describes: enough to
+        show it and to say what it asks (its value and schema), keyed as it was."""
+        schema = item.get("response_schema")
+        ns = item.get("ns")
+        node = item.get("node")
+        return cls(
+            id=str(item.get("key") or item.get("id") or ""),
+            value=item.get("value"),
+            response_schema=schema if isinstance(schema, Mapping) else None,
+            ns=tuple(str(s) for s in ns) if isinstance(ns, list) else (),
+            node=node if isinstance(node, str) else None,
+        )
+
 
 LOCAL_KEY_PREFIX = "ns:"
 """Local keys of interrupts without id start with this, so they never look like server ids."""

@@ -18,7 +18,6 @@ from typing import Any, Protocol
 from hilcli.errors import NotFound, UsageError
 from hilcli.events import PendingInterrupt, interrupts_from_state
 from hilcli.hints import PLAIN, HilCommand
-from hilcli.interrupts import interrupt_summary
 from hilcli.text import one_line
 
 #: The most checkpoints the server returns per history request (langgraph-api's schema).
@@ -231,13 +230,6 @@ def find_checkpoint(
             hint="Give more of its id.",
         )
     return matches[0]
-
-
-def first_question(checkpoint: Checkpoint, limit: int = 60) -> str:
-    """A one-line summary of the first question asked at `checkpoint`, or ""."""
-    if not checkpoint.interrupts:
-        return ""
-    return interrupt_summary(checkpoint.interrupts[0], limit)
 
 
 # -- what changed in the state -----------------------------------------------------------------

@@ -454,6 +454,17 @@ def form_answer_from_json(question: FormQuestion, value: Any) -> Any:
     return filled
 
 
+def checked_answer(question: Question, value: Any) -> tuple[Any, str | None]:
+    """What an answer given whole (`/json`, `--answer-json`, a rule's `text`, `json` or
+    `fields`) sends to `question`, and why it cannot answer it (None when it can).
+
+    A form's missing fields take their schema defaults before the answer is checked.
+    """
+    if isinstance(question, FormQuestion):
+        value = form_answer_from_json(question, value)
+    return value, answer_problem(question.interrupt, value)
+
+
 def one_shot_answer(
     interrupt: PendingInterrupt,
     *,
@@ -522,6 +533,38 @@ def one_shot_answer(
             ),
         )
     return value
+
+
+#: Keys whose string says what an object value asks, in the order they are looked for.
+QUESTION_KEYS = ("question", "message", "prompt", "description", "text", "title")
+
+
+def question_text(asked: PendingInterrupt | Question) -> str:
+    """The words of what an interrupt asks (what an answer rule's `question` searches).
+
+    A string value (also a form's) is the question; for a review request, the tool calls'
+    descriptions (else their names), one a line; for an object, its first string among
+    `QUESTION_KEYS`; otherwise the value as JSON.
+    """
+    question = classify(asked) if isinstance(asked, PendingInterrupt) else asked
+    if isinstance(question, TextQuestion):
+        return question.text
+    if isinstance(question, ReviewRequest):
+        return "\n".join(review.description or review.name for review in question.reviews)
+    value = question.interrupt.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        for key in QUESTION_KEYS:
+            if isinstance(value.get(key), str):
+                return str(value[key])
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def first_question(pending: Sequence[PendingInterrupt], limit: int = 60) -> str:
+    """The one-line summary (`interrupt_summary`) of the first of `pending`, or "" when
+    nothing is pending: what a listing of threads or checkpoints shows."""
+    return interrupt_summary(pending[0], limit) if pending else ""
 
 
 def interrupt_summary(interrupt: PendingInterrupt, limit: int = 60) -> str:

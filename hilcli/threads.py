@@ -13,15 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hilcli.events import PendingInterrupt, interrupts_from_state, interrupts_from_thread
-from hilcli.interrupts import interrupt_summary
+from hilcli.interrupts import first_question
 
 #: Longest one-line question shown in a listing.
 QUESTION_LIMIT = 80
-
-
-def question_of(value: Any, limit: int = QUESTION_LIMIT) -> str:
-    """A one-line summary of what an interrupt value asks."""
-    return interrupt_summary(PendingInterrupt(id="", value=value), limit)
 
 
 def thread_interrupts(thread: Mapping[str, Any]) -> list[PendingInterrupt]:
@@ -98,8 +93,10 @@ class ThreadSummary:
 
     @property
     def question(self) -> str:
-        """The first pending question, on one line ("" when nothing is pending)."""
-        return question_of(self.interrupts[0].get("value")) if self.interrupts else ""
+        """The first pending question, on one line ("" when nothing is pending), read with
+        its schema as every other place reads it (`first_question`)."""
+        first = [PendingInterrupt.from_json(item) for item in self.interrupts[:1]]
+        return first_question(first, QUESTION_LIMIT)
 
     def to_json(self) -> dict[str, Any]:
         """The object `hil threads --json` prints for this thread."""

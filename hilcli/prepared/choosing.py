@@ -23,6 +23,7 @@ from hilcli.interrupts import (
     ToolCallReview,
     answer_from_text,
     answer_problem,
+    checked_answer,
     classify,
     edited_args_problem,
     form_answer_from_json,
@@ -105,10 +106,7 @@ class AnswerSheet:
         Raises `ConfigError` when it cannot answer the question: nothing is sent.
         """
         source = f"--answer-json #{self._given}"
-        value = given.value
-        if isinstance(question, FormQuestion):
-            value = form_answer_from_json(question, value)
-        problem = answer_problem(question.interrupt, value)
+        value, problem = checked_answer(question, given.value)
         if problem is not None:
             raise ConfigError(
                 f"{source} ({given.text}) does not fit the question: {problem} Nothing was sent."
@@ -118,11 +116,7 @@ class AnswerSheet:
     def _from_rule(self, rule: AnswerRule, question: Question) -> AutoAnswer | None:
         if isinstance(question, ReviewRequest) and rule.answer.kind == "decision":
             return self._decide(rule, question)
-        interrupt = question.interrupt
-        value = rule.answer.value
-        if isinstance(question, FormQuestion) and rule.answer.kind in ("fields", "json"):
-            value = form_answer_from_json(question, value)
-        problem = answer_problem(interrupt, value)
+        value, problem = checked_answer(question, rule.answer.value)
         if problem is not None:
             raise ConfigError(
                 f"{rule.where}: {rule.label}: its answer does not fit the question: {problem}"

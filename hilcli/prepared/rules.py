@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hilcli.errors import ConfigError
-from hilcli.events import PendingInterrupt, namespace_path
-from hilcli.interrupts import Decision, Question, ReviewRequest, TextQuestion, classify
+from hilcli.events import namespace_path
+from hilcli.interrupts import Decision, Question, ReviewRequest, question_text
 
 AnswerKind = Literal["text", "json", "decision", "fields"]
 MATCHERS = ("node", "namespace", "tool", "question", "key")
@@ -33,7 +33,6 @@ DECISIONS = ("approve", "reject", "respond", "edit")
 DECISION_ALIASES = {"accept": "approve", "ignore": "reject", "response": "respond"}
 _RULE_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*rule[ \t]*\]\]", re.M)
 _PATH_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\]|\[\"([^\"]*)\"\]|\.(\d+)")
-_QUESTION_KEYS = ("question", "message", "prompt", "description", "text", "title")
 
 KeyPath = tuple[str | int, ...]
 
@@ -73,31 +72,6 @@ def has_key_path(value: Any, path: KeyPath) -> bool:
         else:
             return False
     return True
-
-
-def question_text(interrupt: PendingInterrupt) -> str:
-    """The text a `question` regex is searched in.
-
-    A string value (also a form's) is the question; for a review request, the tool calls'
-    descriptions (else their names); for an object, its first string among `question`,
-    `message`, `prompt`, `description`, `text`, `title`; otherwise the value as JSON.
-    """
-    return _question_text(classify(interrupt))
-
-
-def _question_text(question: Question) -> str:
-    if isinstance(question, TextQuestion):
-        return question.text
-    if isinstance(question, ReviewRequest):
-        return "\n".join(review.description or review.name for review in question.reviews)
-    value = question.interrupt.value
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping):
-        for key in _QUESTION_KEYS:
-            if isinstance(value.get(key), str):
-                return str(value[key])
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _namespace_parts(text: str) -> tuple[str, ...]:
@@ -142,7 +116,7 @@ class AnswerRule:
             )
             if self.tool not in names:
                 return False
-        if self.question is not None and not self.question.search(_question_text(question)):
+        if self.question is not None and not self.question.search(question_text(question)):
             return False
         return self.key is None or has_key_path(interrupt.value, self.key)
 

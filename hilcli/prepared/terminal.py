@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from hilcli.errors import NoPreparedAnswer
 from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.interrupts import question_text
 from hilcli.prepared.choosing import AnswerSheet
-from hilcli.prepared.rules import load_rules, question_text
+from hilcli.prepared.rules import load_rules
 from hilcli.text import one_line, shorten
 
 if TYPE_CHECKING:

@@ -37,9 +37,9 @@ from hilcli.interrupts import (
     ToolCallReview,
     answer_from_text,
     answer_problem,
+    checked_answer,
     classify,
     edited_args_problem,
-    form_answer_from_json,
     review_answer,
 )
 from hilcli.prompts.editor import EditorFailed, edit_text
@@ -209,10 +209,7 @@ class InterruptAsker:
             try:
                 return self.ask_once(question, draft)
             except JsonAnswer as typed:
-                value = typed.value
-                if isinstance(question, FormQuestion):
-                    value = form_answer_from_json(question, value)
-                problem = answer_problem(interrupt, value)
+                value, problem = checked_answer(question, typed.value)
                 if problem is None:
                     return value
                 self.reader.redo(f"! {safe_text(problem)}", typed.line)

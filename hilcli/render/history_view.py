@@ -14,7 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from hilcli.hints import PLAIN, HilCommand
-from hilcli.history import Checkpoint, first_question, produced_by, short_ids
+from hilcli.history import Checkpoint, produced_by, short_ids
+from hilcli.interrupts import first_question
 from hilcli.text import safe_text
 
 
@@ -49,7 +50,7 @@ def history_table(
             Text(safe_text(produced_by(item, parent))),
             Text(origin, style="dim"),
             Text(safe_text(", ".join(item.next) or "-")),
-            Text(safe_text(first_question(item)), style="yellow"),
+            Text(safe_text(first_question(item.interrupts)), style="yellow"),
         )
     return table
 

@@ -204,17 +204,8 @@ def pending_view(pending: Sequence[PendingInterrupt], *, plain: bool) -> Rendera
 
 
 def interrupt_from_json(item: Mapping[str, Any]) -> PendingInterrupt:
-    """The interrupt a contract `interrupts[]` object describes (enough to present it)."""
-    schema = item.get("response_schema")
-    ns = item.get("ns")
-    node = item.get("node")
-    return PendingInterrupt(
-        id=str(item.get("key") or item.get("id") or ""),
-        value=item.get("value"),
-        response_schema=schema if isinstance(schema, Mapping) else None,
-        ns=tuple(str(s) for s in ns) if isinstance(ns, list) else (),
-        node=node if isinstance(node, str) else None,
-    )
+    """The interrupt a contract `interrupts[]` object describes (`PendingInterrupt.from_json`)."""
+    return PendingInterrupt.from_json(item)
 
 
 def print_view(console: Console, view: RenderableType) -> None:
