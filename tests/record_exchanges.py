@@ -559,6 +559,19 @@ def cmd_doctor(ctx: Context) -> dict[str, Any]:
     return hil(ctx, ["doctor", "-a", "agent"])
 
 
+@scenario
+def cmd_inbox(ctx: Context) -> dict[str, Any]:
+    """Two `ask_age` threads wait: `hil inbox -a ask_age --json` lists both; `hil inbox -a
+    ask_age` with its lines piped in picks the first (the newest), answers `/json 42`, and
+    the end of input leaves with the other still waiting."""
+    older = waiting_thread(ctx, "ask_age", "hi")
+    newer = waiting_thread(ctx, "ask_age", "hello")
+    given = {"older": older, "newer": newer}
+    given["json"] = hil(ctx, ["inbox", "-a", "ask_age", "--json"])
+    given.update(hil(ctx, ["inbox", "-a", "ask_age"], stdin="1\n/json 42\n"))
+    return given
+
+
 # -- a server on langgraph < 0.6: interrupts without id --------------------------------------
 
 

@@ -21,9 +21,9 @@ compared as a whole (with its query) to the recorded one.
   is only the server's answer to the request that was recorded.
 * Reads may come fewer or more often than when recorded (the client may read the state one
   time more or less without being wrong): a read is answered by the first recorded read
-  of that path not yet used since the previous write, else by the latest one since that
-  write (the server's answer cannot have changed without a write). A read of a state the
-  recording never saw fails.
+  of that path (and, for a search, that body) not yet used since the previous write, else
+  by the latest one since that write (the server's answer cannot have changed without a
+  write). A read of a state the recording never saw fails.
 * A network failure can be asked for (`unreachable_writes`): the request fails before it
   reaches the recording, which still waits for it.
 * Anything else fails the test at once (`ReplayMismatch`), saying what was asked and what
@@ -343,6 +343,8 @@ class Replay:
             len(self.exchanges),
         )
         if is_read(method, path):
+            # A search is answered for what it asked (its body), not only where it asked.
+            same = [i for i in same if self.exchanges[i]["request"].get("json") == body]
             fresh = [i for i in same if self.cursor <= i < next_write and not self.used[i]]
             if fresh:
                 return fresh[0]

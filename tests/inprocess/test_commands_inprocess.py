@@ -295,8 +295,8 @@ def test_threads_as_a_table(tmp_path: Path) -> None:
     threads_command(env, CommonOptions(assistant="agent"), None, 3)
     text = env.stdout.getvalue()
     found = recorded_answer(replay, "POST", "/threads/search")
-    # Each thread on the screen, by the start of its id at least (a narrow table may cut it).
-    assert all(t["thread_id"][:8] in text for t in found)
+    rows = [line for line in text.splitlines() if any(t["thread_id"] in line for t in found)]
+    assert len(rows) == len(found) == 3  # one row each, whole ids
 
 
 def test_history_json_lists_the_checkpoints_newest_first(tmp_path: Path) -> None:
@@ -355,3 +355,36 @@ def test_doctor_passes_every_check_on_the_test_server(tmp_path: Path) -> None:
     assert status == ExitStatus.OK
     assert "All checks passed." in env.stdout.getvalue()
     assert replay.writes() == []
+
+
+def test_inbox_json_lists_the_waiting_threads(tmp_path: Path) -> None:
+    from hilcli.commands.threads import inbox_command
+
+    replay = Replay("cmd_inbox")
+    env = command_env(replay.transport, tmp_path)
+    inbox_command(env, CommonOptions(assistant="ask_age", json_output=True))
+    listed = json.loads(env.stdout.getvalue())
+    assert [row["thread_id"] for row in listed] == [replay.given["newer"], replay.given["older"]]
+    [search] = replay.bodies("POST", "/threads/search")
+    assert search["status"] == "interrupted" and search["metadata"] == {"graph_id": "ask_age"}
+
+
+def test_inbox_picks_a_thread_answers_it_and_lists_what_still_waits(tmp_path: Path) -> None:
+    from hilcli.commands.threads import inbox_command
+
+    replay = Replay("cmd_inbox")
+    given = replay.given
+    env = command_env(replay.transport, tmp_path / "json")
+    inbox_command(env, CommonOptions(assistant="ask_age", json_output=True))  # as recorded
+    env = command_env(replay.transport, tmp_path / "inbox", stdin=given["stdin"])
+    inbox_command(env, CommonOptions(assistant="ask_age"))
+    [body] = replay.run_bodies
+    assert replay.writes() == [("POST", f"/threads/{given['newer']}/runs/stream")]
+    assert list(body["command"]["resume"].values()) == [42]  # `/json 42`: a number
+    assert f"thread {given['newer']} finished" in env.stderr.getvalue()
+    shown = env.stdout.getvalue()
+    assert "What is your age?" in shown
+    assert "You are 42 years old." in shown
+    after = shown.split("You are 42 years old.")[-1]
+    assert given["older"] in after and given["newer"] not in after  # what still waits
+    replay.finish()
