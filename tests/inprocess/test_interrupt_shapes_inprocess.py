@@ -1,8 +1,8 @@
 """Every interrupt shape's answer path, in process: the recorded run asks, the scripted
 person types at hil's own answer prompts, and the resume hil sends is checked as the
-transport received it (recordings: tests/recorded/exchanges, from tests/record_exchanges.py;
-the same paths against the live server: tests/test_answering.py, tests/test_shapes_cli.py,
-tests/test_legacy_interrupts.py' matrix counterparts)."""
+transport received it (recordings: tests/recorded/exchanges, made by
+tests/record_exchanges.py). The same paths against live servers: tests/test_answering.py,
+tests/test_shapes_cli.py, tests/test_matrix.py."""
 
 from __future__ import annotations
 

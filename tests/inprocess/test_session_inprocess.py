@@ -12,7 +12,6 @@ from hilcli.client import BASE_STREAM_MODES
 from hilcli.errors import (
     AuthError,
     ExitStatus,
-    HilError,
     InvalidRequest,
     NotFound,
     NothingToResume,
@@ -146,14 +145,6 @@ def test_a_missing_api_key_is_refused_before_anything_is_created() -> None:
     assert "401" in caught.value.message and "Invalid API key" in caught.value.message
     assert caught.value.exit_status == ExitStatus.UNREACHABLE
     assert replay.writes() == [] and session.thread_id is None
-
-
-def test_every_refusal_is_one_of_our_errors() -> None:
-    for scenario in ("thread_404", "thread_422"):
-        replay = Replay(scenario)
-        session = session_on(replay, "agent", ScriptedTerminal())
-        with pytest.raises(HilError):
-            session.open_thread(replay.given["thread_id"])
 
 
 def test_an_answer_someone_else_already_gave_is_refused_before_sending() -> None:
