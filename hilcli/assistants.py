@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hilcli.client.failures import NotAnAgentServer
-from hilcli.errors import AuthError, HilError, ServerUnreachable, UsageError
+from hilcli.errors import AuthError, HilError, ServerUnreachable, UnknownAssistant
 
 if TYPE_CHECKING:
     from hilcli.client import AgentClient
@@ -87,18 +87,18 @@ def graph_ids(assistants: Sequence[Assistant]) -> list[str]:
     return sorted({item.graph_id for item in assistants if item.graph_id})
 
 
-def unknown_assistant(wanted: str, assistants: Sequence[Assistant]) -> UsageError:
+def unknown_assistant(wanted: str, assistants: Sequence[Assistant]) -> UnknownAssistant:
     """The error for a name no assistant answers to, naming those that would work."""
     names = graph_ids(assistants)
-    return UsageError(
+    return UnknownAssistant(
         f"The server has no assistant or graph named {wanted!r}; nothing was created.",
         hint=f"Pick one with -a: {', '.join(names)}" if names else "Deploy a graph first.",
     )
 
 
 def require_assistant(client: AgentClient, wanted: str) -> None:
-    """Raise `UsageError` (exit 2) when the server lists its assistants and none answers to
-    `wanted`.
+    """Raise `UnknownAssistant` (exit 2) when the server lists its assistants and none
+    answers to `wanted`.
 
     A server that cannot be reached, refuses the key or is no Agent Server raises as any
     request would. One that does not list assistants (an error, or an empty list, as a

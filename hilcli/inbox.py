@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
 from hilcli.repl import error_notice
+from hilcli.session import NotWaiting
 from hilcli.threads import (
     SEARCH_PAGE,
     Page,
@@ -173,10 +174,13 @@ class Inbox:
         try:
             thread = session.open_thread(thread_id)
             self.view.header(thread, chosen.assistant)
-            try:
-                outcome = session.outcome_now()  # one read of the state: context and questions
+            try:  # one read of the state: context and questions (`Session.waiting`'s rules)
+                outcome = session.waiting()
             except ThreadBusy:  # busy since the listing: its context all the same, then why
                 self.view.conversation(session.client.get_state(thread_id).get("values"))
+                raise
+            except NotWaiting as exc:  # answered since the listing: its context, then why
+                self.view.conversation(exc.outcome.values)
                 raise
             self.view.conversation(outcome.values)
             outcome = session.converse(outcome)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
 from hilcli.render.tables import ThreadView, console_of, print_threads
-from hilcli.session import RunOutcome, Session
+from hilcli.session import NotWaiting, RunOutcome, Session
 from hilcli.text import json_source, pad
 
 if TYPE_CHECKING:
@@ -413,11 +413,16 @@ class Repl:
         return True
 
     def _answer_if_pending(self) -> RunOutcome:
-        """Ask what the thread waits for; say so when it waits for nothing."""
-        outcome = self.session.outcome_now()
-        if outcome.status != "interrupted":
-            self.display.notice(f"Nothing is waiting for an answer on thread {outcome.thread_id}.")
-            return outcome
+        """Ask what the thread waits for (`Session.waiting`: the rules `hil resume` and the
+        inbox follow); say so when it waits for nothing."""
+        try:
+            outcome = self.session.waiting()
+        except NotWaiting as exc:
+            if exc.outcome.unread:  # a question hil cannot read: the error says what to do
+                raise
+            thread_id = exc.outcome.thread_id
+            self.display.notice(f"Nothing is waiting for an answer on thread {thread_id}.")
+            return exc.outcome
         return self.session.converse(outcome)
 
     # -- assistants -----------------------------------------------------------------------

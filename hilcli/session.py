@@ -7,6 +7,7 @@ one-shot commands, scripted answers and tests.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -17,6 +18,7 @@ from hilcli.errors import (
     AnswerNotSent,
     Cancelled,
     HilError,
+    NoPreparedAnswer,
     NothingToResume,
     ProtocolError,
     RunLost,
@@ -107,6 +109,28 @@ class Terminal(Protocol):
 
     def ask_continue(self, outcome: RunOutcome) -> bool:
         """The run paused at a static breakpoint: continue it?"""
+
+
+class NotWaiting(NothingToResume):
+    """The thread waits for nothing a person can answer (`Session.waiting`); `outcome` says
+    where it stands."""
+
+    def __init__(self, message: str, outcome: RunOutcome, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.outcome = outcome
+
+
+def nothing_while_busy(thread_id: str, busy: ThreadBusy) -> NothingToResume:
+    """What a one-shot resume says of a thread a run goes on on: it is not waiting for input,
+    so there is nothing to resume (cli.md: exit 4) and nothing was sent."""
+    return NothingToResume(
+        f"Thread {thread_id} is busy running; it is not waiting for input. Nothing was sent.",
+        hint=busy.hint,
+    )
+
+
+#: The thread status the server shows for how a run left the thread (`RunOutcome.status`).
+_THREAD_STATUS = {"done": "idle", "error": "error", "interrupted": "interrupted"}
 
 
 def message_input(text: str) -> dict[str, Any]:
@@ -221,15 +245,13 @@ class Session:
         A thread belongs to the assistant that ran on it; unless told otherwise (`-a` given),
         the session continues it with that assistant.
         """
+        from hilcli.threads import assistant_to_run
+
         thread = self.client.get_thread(thread_id)
         self.thread_id = thread_id
-        metadata = thread.get("metadata")
-        if adopt_assistant and isinstance(metadata, Mapping):
-            owner = metadata.get("assistant_id") or metadata.get("graph_id")
-            if isinstance(owner, str) and owner:
-                graph = metadata.get("graph_id")
-                self.assistant = owner
-                self.assistant_name = graph if isinstance(graph, str) and graph else owner
+        chosen = assistant_to_run(thread) if adopt_assistant else None
+        if chosen is not None:
+            self.assistant, self.assistant_name = chosen
         return thread
 
     def pending(self) -> list[PendingInterrupt]:
@@ -239,18 +261,24 @@ class Session:
         state = self.client.get_state(self.thread_id)
         return with_stream_schemas(interrupts_from_state(state), self.schemas)
 
+    def current_thread(self) -> str:
+        """The current thread's id; `NothingToResume` when there is none yet. What only reads
+        a thread uses this: a read never creates one (`ensure_thread`, for what writes)."""
+        if self.thread_id is None:
+            raise NothingToResume("No thread yet: nothing is waiting for input.")
+        return self.thread_id
+
     def outcome_now(self) -> RunOutcome:
-        """The thread's situation as if a run had just ended on it.
+        """The current thread's situation as if a run had just ended on it (a read: it
+        creates no thread, see `current_thread`).
 
         Raises `ThreadBusy` while a run is pending or running on it: its state is then
         in motion (`next` names the running node; it is not paused there).
         """
-        thread_id = self.ensure_thread()
+        thread_id = self.current_thread()
         runs = self._runs(thread_id)
         if _active(runs):
-            raise ThreadBusy(
-                busy_message(thread_id), 409, hint=self.client.hints.busy_hint(thread_id)
-            )
+            raise self._busy(thread_id)
         # The latest run's id is known: a `result` line never says `"run_id": null` then.
         outcome = self._outcome(thread_id, runs[0]["run_id"] if runs else None, None)
         if runs and any(item.response_schema is None for item in outcome.interrupts):
@@ -283,6 +311,119 @@ class Session:
             return  # nothing lost: the questions are asked as the state has them
         self.schemas.update(collector.schemas)
         outcome.interrupts = with_stream_schemas(outcome.interrupts, self.schemas)
+
+    # -- what a person answers: the rules `hil resume`, chat's /answer and the inbox share ----
+
+    def waiting(self) -> RunOutcome:
+        """Where the current thread stands when a person comes to answer it: the questions
+        it waits on, or the breakpoint pause it stands at. Sends nothing.
+
+        Raises `ThreadBusy` while a run goes on (the state is in motion: nothing to answer
+        yet), and `NotWaiting` (exit 4) when it waits for nothing a person can answer here:
+        nothing at all, or only questions hil cannot read (`hil show --json` shows them).
+        """
+        outcome = self.outcome_now()
+        if outcome.status == "interrupted" and (outcome.interrupts or outcome.at_breakpoint):
+            return outcome
+        thread_id = outcome.thread_id
+        if outcome.unread:
+            shown = self.client.hints.line("show", thread_id, "--json")
+            raise NotWaiting(
+                f"Thread {thread_id} waits on a question hil cannot read; nothing was sent.",
+                outcome,
+                hint=f"`{shown}` shows what the server sent.",
+            )
+        status = _THREAD_STATUS.get(outcome.status, outcome.status)
+        raise NotWaiting(
+            f"Thread {thread_id} is not waiting for input (status: {status}); nothing was sent.",
+            outcome,
+        )
+
+    def resume_one(
+        self,
+        thread_id: str,
+        answer: Callable[[PendingInterrupt], Any] | None,
+        *,
+        interrupt_id: str | None = None,
+        go_on: bool = False,
+        adopt_assistant: bool = True,
+        rules_after: bool = False,
+    ) -> RunOutcome:
+        """`hil resume`: answer one pending interrupt of thread `thread_id` and stream the
+        resumed run to its end.
+
+        `answer(target)` is the value sent to the interrupt chosen (the one `interrupt_id`
+        names; with none, the only one pending: `interrupts.choose_pending`); with no
+        `answer`, the terminal (the prepared rules) answers what is pending and what comes
+        after. At a breakpoint pause, `go_on` (a JSON null typed as the answer) continues
+        the run; any other answer is refused there. `rules_after`: what the resumed run asks
+        next is answered through the terminal too (`converse_prepared`).
+
+        Nothing is sent, with `NothingToResume` (exit 4), when the thread does not wait: a
+        run going on (busy), nothing pending, a question hil cannot read, a breakpoint
+        pause without `go_on`. An answer that could not be sent (`AnswerNotSent`) carries
+        the command that sends it again.
+        """
+        self.open_thread(thread_id, adopt_assistant=adopt_assistant)
+        try:
+            outcome = self.waiting()
+        except ThreadBusy as exc:
+            raise nothing_while_busy(thread_id, exc) from exc
+        if outcome.at_breakpoint:
+            if go_on:
+                return self.run(input=None)  # a null answer at a pause: go on past it
+            go_on_line = self.client.hints.line("resume", thread_id, "--continue")
+            raise NotWaiting(
+                f"Thread {thread_id} is not waiting for input (status: interrupted, paused "
+                f"before {', '.join(outcome.next_nodes)}); nothing was sent.",
+                outcome,
+                hint=f"`{go_on_line}` goes on past the pause.",
+            )
+        if answer is None:  # the rules answer what is pending, and what comes after
+            return self.converse_prepared(outcome)
+        from hilcli.interrupts import choose_pending
+
+        target = choose_pending(outcome.interrupts, interrupt_id, f"on thread {thread_id}")
+        value = answer(target)
+        try:
+            result = self.resume({target.id: value}, pending=outcome.interrupts)
+        except AnswerNotSent as exc:
+            resend = self.client.hints.line(
+                "resume", thread_id, "--interrupt-id", target.id, "--value-json", json.dumps(value)
+            )
+            exc.hint = f"Re-send it with: {resend}"
+            raise
+        return self.converse_prepared(result) if rules_after else result
+
+    def resume_line(self, outcome: RunOutcome) -> str | None:
+        """The `hil` command that goes on from where `outcome` stopped, with its real ids and
+        this connection's flags (so that it works when pasted); None when it did not stop
+        for a person. A question: `resume` with the flags its shape takes (`--interrupt-id`
+        for the first of several); a breakpoint pause: `resume --continue`; a question hil
+        cannot read: `show`."""
+        if outcome.status != "interrupted":
+            return None
+        hints = self.client.hints
+        thread_id = outcome.thread_id
+        if outcome.unread:
+            return hints.line("show", thread_id)
+        if not outcome.interrupts:
+            return hints.line("resume", thread_id, "--continue")
+        from hilcli.interrupts import answer_flags
+
+        first = outcome.interrupts[0]
+        pick = ("--interrupt-id", first.id) if len(outcome.interrupts) > 1 else ()
+        return hints.line("resume", thread_id, *pick, then=answer_flags(first))
+
+    def converse_prepared(self, outcome: RunOutcome) -> RunOutcome:
+        """`converse` through the prepared answers' terminal: answer until the run ends or
+        no rule fits. Then the run waits: say why (a notice), and return the pause it
+        stopped at (the last state read: it is not read again)."""
+        try:
+            return self.converse(outcome)
+        except NoPreparedAnswer as exc:
+            self.terminal.notice(exc.message)
+            return self.last_outcome or self.outcome_now()
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -481,13 +622,17 @@ class Session:
         if self.server_kind().rejects_busy is not False:
             return
         if self.client.get_thread(thread_id).get("status") == "busy":
-            raise ThreadBusy(
-                busy_message(thread_id), 409, hint=self.client.hints.busy_hint(thread_id)
-            )
+            raise self._busy(thread_id)
+
+    def _busy(self, thread_id: str) -> ThreadBusy:
+        """The error for a run going on on the thread, seen by hil before sending one."""
+        return ThreadBusy(
+            busy_message(thread_id), thread_id, hint=self.client.hints.busy_hint(thread_id)
+        )
 
     def attach(self) -> RunOutcome | None:
         """Join the thread's running run, replayed from its start; None when there is none."""
-        thread_id = self.ensure_thread()
+        thread_id = self.current_thread()
         active = self._active_runs(thread_id)
         if not active:
             return None
@@ -506,7 +651,7 @@ class Session:
 
     def wait_until_idle(self, poll: float = 0.5) -> None:
         """Return once no run is pending or running on the thread (Ctrl-C stops waiting)."""
-        thread_id = self.ensure_thread()
+        thread_id = self.current_thread()
         while self._active_runs(thread_id):
             self.clock.sleep(poll)  # poll
 

@@ -42,28 +42,57 @@ def questions_need_state(thread: Mapping[str, Any]) -> bool:
 
 
 #: The thread metadata that says who ran on a thread, as every server we know writes it when
-#: a run starts (protocol.md §9): the graph, then the assistant (the order a listing shows).
-OWNER_KEYS = ("graph_id", "assistant_id")
+#: a run starts (protocol.md §9). Two questions are asked of it, each with its own order:
+#: whose thread it is (`owners`: the graph first) and which assistant goes on with it
+#: (`assistant_to_run`: the assistant first).
+GRAPH_KEY = "graph_id"
+ASSISTANT_KEY = "assistant_id"
+OWNER_KEYS = (GRAPH_KEY, ASSISTANT_KEY)
+
+
+def _metadata_names(thread: Mapping[str, Any]) -> dict[str, str]:
+    """The thread's `graph_id` and `assistant_id`, those it has (non-empty strings)."""
+    metadata = thread.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return {}
+    return {
+        key: value for key in OWNER_KEYS if isinstance(value := metadata.get(key), str) and value
+    }
 
 
 def owners(thread: Mapping[str, Any]) -> list[str]:
-    """Who ran on the thread: its graph id, then its assistant id (those it has).
+    """Whose thread this is, for showing and filtering: its graph id, then its assistant id
+    (those it has).
 
-    The one rule for "whose thread is this": a thread belongs to each name listed here;
-    `assistant_of` shows the first, and `owner_filter` asks the server for the threads of
-    a name (the server filters, so a listing pages over those threads only).
+    A thread belongs to each name listed here; `assistant_of` shows the first (the graph:
+    a name a person recognises, where an assistant id is a UUID), and `owner_filter` asks
+    the server for the threads of a name. Not which assistant to run it with: that is
+    `assistant_to_run`.
     """
-    metadata = thread.get("metadata")
-    if not isinstance(metadata, Mapping):
-        return []
-    found = [metadata.get(key) for key in OWNER_KEYS]
-    return [value for value in found if isinstance(value, str) and value]
+    names = _metadata_names(thread)
+    return [names[key] for key in OWNER_KEYS if key in names]
 
 
 def assistant_of(thread: Mapping[str, Any]) -> str:
     """The graph (else assistant) that ran on the thread, or "" when none did yet."""
     found = owners(thread)
     return found[0] if found else ""
+
+
+def assistant_to_run(thread: Mapping[str, Any]) -> tuple[str, str] | None:
+    """Which assistant to continue the thread with, and the name to call it on screen; None
+    when no run has said (nothing ran on it yet).
+
+    The assistant that ran on it first: an assistant carries its own configuration, which
+    the graph's default assistant may not share. Its graph when the metadata names only
+    that (the server then runs the graph's default assistant). It is shown by its graph's
+    name, as `assistant_of` shows it. Not whose thread it is: that is `owners`.
+    """
+    names = _metadata_names(thread)
+    chosen = names.get(ASSISTANT_KEY) or names.get(GRAPH_KEY)
+    if chosen is None:
+        return None
+    return chosen, names.get(GRAPH_KEY) or chosen
 
 
 def owner_filter(assistant: str, assistants: Iterable[Any]) -> dict[str, str]:
@@ -74,7 +103,7 @@ def owner_filter(assistant: str, assistants: Iterable[Any]) -> dict[str, str]:
     `assistant_id`. One key, so every server can filter (Aegra compares key by key).
     """
     graphs = {item.get("graph_id") for item in assistants if isinstance(item, Mapping)}
-    return {OWNER_KEYS[0] if assistant in graphs else OWNER_KEYS[1]: assistant}
+    return {GRAPH_KEY if assistant in graphs else ASSISTANT_KEY: assistant}
 
 
 @dataclass

@@ -18,11 +18,11 @@ The session layer (no terminal): it drives a `Session` and its client. The rules
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hilcli.errors import HilError, InvalidRequest, NothingToResume
+from hilcli.errors import HilError, InvalidRequest, NothingToResume, ThreadBusy
 from hilcli.events import PendingInterrupt, StreamEvent, namespace_path
 from hilcli.hints import PLAIN, HilCommand
 from hilcli.history import Checkpoint, checkpoints, find_checkpoint, history_pages
@@ -193,6 +193,64 @@ def answer_at(session: Session, checkpoint: Checkpoint, answers: Mapping[str, An
             )
         mapped[match.id] = value
     return session.resume(mapped, pending=replayed.interrupts)
+
+
+def answer_again(
+    session: Session,
+    typed: str,
+    answer: Callable[[PendingInterrupt], Any] | None,
+    *,
+    interrupt_id: str | None = None,
+) -> RunOutcome:
+    """`hil resume --checkpoint`: answer again, on a new branch, a question that was pending
+    at the checkpoint `typed` names on the current thread (`find`), and stream the run.
+
+    `answer(target)` is the value for the question chosen (the one `interrupt_id` names;
+    with none, the only one: `interrupts.choose_pending`); with no `answer`, the terminal
+    (the prepared rules) answers every question asked there. `NothingToResume` (exit 4,
+    nothing sent) when no question was pending at that checkpoint.
+    """
+    from hilcli.interrupts import choose_pending
+
+    thread_id = session.current_thread()
+    point = find(session, thread_id, typed)
+    if not point.interrupts:
+        run_from_line = session.client.hints.line(
+            "run", "--thread", thread_id, "--checkpoint", point.id
+        )
+        raise NothingToResume(
+            f"No question was pending at checkpoint {point.id}; nothing was sent.",
+            hint=f"`{run_from_line}` runs from it.",
+        )
+    if answer is None:  # the rules answer the questions asked there
+        return answer_at(session, point, session.ask_all(point.interrupts))
+    target = choose_pending(point.interrupts, interrupt_id, f"at checkpoint {point.id}")
+    return answer_at(session, point, {target.id: answer(target)})
+
+
+def continue_past(session: Session) -> RunOutcome:
+    """`hil resume --continue`: run the current thread on from its breakpoint pause, with the
+    breakpoints of its latest run unless the session has its own; stream the run.
+
+    `NothingToResume` (exit 4, nothing sent) when the thread is not paused at a breakpoint:
+    it waits for an answer, is done, or a run goes on on it (busy).
+    """
+    from hilcli.session import nothing_while_busy
+
+    thread_id = session.current_thread()
+    try:
+        outcome = session.outcome_now()
+    except ThreadBusy as exc:
+        raise nothing_while_busy(thread_id, exc) from exc
+    if not outcome.at_breakpoint:
+        what = "waits for an answer" if outcome.interrupts else f"is {outcome.status}"
+        raise NothingToResume(
+            f"Thread {thread_id} is not paused at a breakpoint (it {what}); nothing was sent.",
+            hint=session.resume_line(outcome),
+        )
+    if not (session.interrupt_before or session.interrupt_after):
+        session.interrupt_before, session.interrupt_after = last_breakpoints(session, thread_id)
+    return session.run(input=None, known_idle=True)
 
 
 def run_from(session: Session, checkpoint_id: str, run_input: Any) -> RunOutcome:

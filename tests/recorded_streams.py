@@ -32,7 +32,8 @@ def replay(data: bytes, chunk: int = 0) -> list[StreamEvent]:
         stream=httpx.ByteStream(b"".join(pieces)) if chunk <= 0 else _Chunks(pieces),
     )
     client = AgentClient("http://recorded.invalid")
-    stream = RunStream(client, "thread", lambda: response, ["values"])
+    calls = client.run_calls("thread", ["values"])
+    stream = RunStream("thread", lambda: response, calls)
     try:
         return list(stream)  # the server ending the body ends the stream: no other request
     finally:

@@ -9,6 +9,7 @@ this module holds the endpoints (see shared/docs/protocol.md, sections 1, 2 and 
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from hilcli.client.stream import (
     KNOWN_MODES,
     MAX_RECONNECTS,
     REPLAY_GAP_NOTICE,
+    RunCalls,
     RunStream,
     StreamCursor,
     backoff_delay,
@@ -41,6 +43,7 @@ __all__ = [
     "MAX_RECONNECTS",
     "REPLAY_GAP_NOTICE",
     "AgentClient",
+    "RunCalls",
     "RunStream",
     "StreamCursor",
     "backoff_delay",
@@ -303,15 +306,35 @@ class AgentClient:
             )
 
         return RunStream(
-            self,
             thread_id,
             opener,
-            modes,
+            self.run_calls(thread_id, modes),
             on_reconnect,
             request_tag=request_tag,
             on_replay_gap=on_replay_gap,
             replays=replays,
             clock=self.clock,
+        )
+
+    def run_calls(self, thread_id: str, stream_mode: Sequence[str]) -> RunCalls:
+        """What a `RunStream` of a run on `thread_id` asks besides its start: rejoin the run
+        (with `stream_mode`), read it, list the thread's latest runs."""
+        modes = json.dumps(list(stream_mode))
+
+        def rejoin(run_id: str, last_event_id: str) -> httpx.Response:
+            return self._open_stream(
+                "GET",
+                f"/threads/{thread_id}/runs/{run_id}/stream",
+                f"run {run_id}",
+                headers={"Last-Event-ID": last_event_id},
+                params={"stream_mode": modes, "cancel_on_disconnect": "false"},
+            )
+
+        return RunCalls(
+            rejoin=rejoin,
+            read_run=lambda run_id: self.get_run(thread_id, run_id),
+            latest_runs=lambda: self.list_runs(thread_id, limit=20),
+            attach_line=self.hints.line("attach", thread_id),
         )
 
     def join_run(
@@ -331,10 +354,9 @@ class AgentClient:
         """
         modes = list(stream_mode or BASE_STREAM_MODES)
         return RunStream(
-            self,
             thread_id,
             None,
-            modes,
+            self.run_calls(thread_id, modes),
             on_reconnect,
             run_id=run_id,
             on_replay_gap=on_replay_gap,

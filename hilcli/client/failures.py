@@ -130,9 +130,9 @@ def status_error(
     if status == 409:
         return ThreadBusy(
             busy_message(thread_id),
-            status,
-            detail,
+            thread_id,
             hint=hints.busy_hint(thread_id) if thread_id else "Wait for the run to end.",
+            detail=detail,
         )
     if status == 422:
         return InvalidRequest(f"The server refused {what} (422){shown}", status, detail)

@@ -30,9 +30,9 @@ import random
 import socket
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -42,9 +42,6 @@ from hilcli.client.failures import reason
 from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.errors import HilError, ProtocolError, RunLost, ServerError, ServerUnreachable
 from hilcli.events import EventParser, StreamEvent, parse_event
-
-if TYPE_CHECKING:
-    from hilcli.client import AgentClient
 
 _log = logging.getLogger("hilcli.protocol")
 
@@ -335,15 +332,33 @@ def sse_events(response: httpx.Response) -> Iterator[ServerSentEvent]:
             yield sse
 
 
+@dataclass(frozen=True)
+class RunCalls:
+    """What a `RunStream` asks of the server besides the request that starts its run, given
+    by the client that builds the stream (`AgentClient.run_calls`): the stream holds these
+    callables, never the client itself."""
+
+    rejoin: Callable[[str, str], httpx.Response]
+    """Open the run's stream again, `(run_id, last_event_id)` → the response (`GET
+    /threads/{t}/runs/{r}/stream` with `Last-Event-ID`; an error status raised as ours)."""
+    read_run: Callable[[str], Mapping[str, Any]]
+    """The run's object, `run_id` → `GET /threads/{t}/runs/{r}` (read for its `status`)."""
+    latest_runs: Callable[[], Sequence[Any]]
+    """The thread's latest runs, newest first (to find a run whose start lost its answer)."""
+    attach_line: str
+    """The `hil attach` command that joins the thread's run again, said when it is lost."""
+
+
 class RunStream:
     """The events of one run; a dropped connection is rejoined where it stopped.
 
     `opener` sends the request that starts the run; without one, the stream joins the run
-    `run_id`, replayed from its start. Iterating yields `StreamEvent`s, each exactly once,
-    until the server ends the response (a clean close is the end: the stream makes no other
-    request). When the connection drops (an httpx transport error: a cut, a reset, a read
-    timeout) the stream is rejoined with `GET .../runs/{run_id}/stream` and
-    `Last-Event-ID`, at most `MAX_RECONNECTS` times in a row, with exponential backoff and
+    `run_id`, replayed from its start. Everything else it asks the server (rejoin the run,
+    read it, list the thread's runs) goes through `calls`. Iterating yields `StreamEvent`s,
+    each exactly once, until the server ends the response (a clean close is the end: the
+    stream makes no other request). When the connection drops (an httpx transport error: a
+    cut, a reset, a read timeout) the stream is rejoined with `GET .../runs/{run_id}/stream`
+    and `Last-Event-ID`, at most `MAX_RECONNECTS` times in a row, with exponential backoff and
     jitter. A connection the server leaves open after its run has ended (`_EndProbe`) is
     rejoined the same way, at once.
 
@@ -358,10 +373,9 @@ class RunStream:
 
     def __init__(
         self,
-        client: AgentClient,
         thread_id: str,
         opener: Callable[[], httpx.Response] | None,
-        stream_mode: list[str],
+        calls: RunCalls,
         on_reconnect: Callable[[int, float], None] | None = None,
         *,
         run_id: str | None = None,
@@ -370,13 +384,12 @@ class RunStream:
         replays: bool = True,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        self._client = client
+        self._calls = calls
         self._clock = clock
         self._replays = replays
         self._request_tag = request_tag
         self.thread_id = thread_id
         self._opener = opener
-        self._stream_mode = stream_mode
         self._on_reconnect = on_reconnect
         self._on_replay_gap = on_replay_gap
         self.run_id: str | None = run_id
@@ -441,22 +454,14 @@ class RunStream:
 
     def _rejoin(self) -> httpx.Response:
         assert self.run_id is not None
-        headers = {"Last-Event-ID": self.cursor.rejoin_from()}
-        params = {"stream_mode": json.dumps(self._stream_mode), "cancel_on_disconnect": "false"}
-        return self._client._open_stream(
-            "GET",
-            f"/threads/{self.thread_id}/runs/{self.run_id}/stream",
-            what=f"run {self.run_id}",
-            headers=headers,
-            params=params,
-        )
+        return self._calls.rejoin(self.run_id, self.cursor.rejoin_from())
 
     def _run_status(self) -> str | None:
         """The run's status, for `_EndProbe` (None when it cannot be read)."""
         if self.run_id is None:
             return None
         try:
-            status = self._client.get_run(self.thread_id, self.run_id).get("status")
+            status = self._calls.read_run(self.run_id).get("status")
         except HilError as exc:
             _log.debug("could not read run %s: %s", self.run_id, exc)
             return None
@@ -525,7 +530,7 @@ class RunStream:
                     f"Lost the connection to run {self.run_id} and could not rejoin it.",
                     str(self.run_id),
                     hint="The run goes on on the server; "
-                    f"`{self._client.hints.line('attach', self.thread_id)}` joins it again.",
+                    f"`{self._calls.attach_line}` joins it again.",
                 )
             delay = backoff_delay(failures)
             if self._on_reconnect is not None:
@@ -561,7 +566,7 @@ class RunStream:
         for attempt in range(1, MAX_RECONNECTS + 1):
             self._clock.sleep(backoff_delay(attempt))
             try:
-                runs = self._client.list_runs(self.thread_id, limit=20)
+                runs = self._calls.latest_runs()
             except ServerUnreachable:
                 continue
             for run in runs:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from hilcli.commands.oneshot import ResumeAnswer
 from hilcli.commands.wiring import (
-    converse_with_rules,
     exit_status,
     has_prepared_answers,
     load_settings,
@@ -21,34 +20,17 @@ from hilcli.commands.wiring import (
     print_json,
 )
 from hilcli.environment import Environment
-from hilcli.errors import NothingToResume, ServerError, UsageError
+from hilcli.errors import ServerError, UsageError
 from hilcli.options import CommonOptions
 
 if TYPE_CHECKING:
-    from hilcli.hints import HilCommand
+    from hilcli.events import PendingInterrupt
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session
 
 
-def _hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
-    """The command that goes on from where `outcome` stopped, spelled by `hints` (the
-    connection flags typed, real ids) so that it works when pasted."""
-    if outcome.status != "interrupted":
-        return None
-    thread_id = outcome.thread_id
-    if outcome.unread:
-        return hints.line("show", thread_id)
-    if not outcome.interrupts:
-        return hints.line("resume", thread_id, "--continue")
-    from hilcli.interrupts import answer_flags
-
-    first = outcome.interrupts[0]
-    pick = ("--interrupt-id", first.id) if len(outcome.interrupts) > 1 else ()
-    return hints.line("resume", thread_id, *pick, then=answer_flags(first))
-
-
-def _finish(display: Display, outcome: RunOutcome, hints: HilCommand) -> int:
-    display.result(outcome.to_json(), _hint(outcome, hints))
+def _finish(display: Display, outcome: RunOutcome, session: Session) -> int:
+    display.result(outcome.to_json(), session.resume_line(outcome))
     return exit_status(outcome)
 
 
@@ -102,7 +84,6 @@ def resume_at_command(
         return _continue(env, opts, thread_id)
     assert checkpoint is not None
     from hilcli import time_travel
-    from hilcli.interrupts import choose_pending
 
     prepared = has_prepared_answers(opts)
     answer.check(prepared)
@@ -110,28 +91,19 @@ def resume_at_command(
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
+    hints = session.client.hints
+
+    def value_for(target: PendingInterrupt) -> Any:
+        return answer.resume_value(target, parsed, thread_id, hints)
+
     with session.client:
         _open(session, thread_id, settings.assistant_given)
-        point = time_travel.find(session, thread_id, checkpoint)
-        where = f"at checkpoint {point.id}"
-        if not point.interrupts:
-            run_from = session.client.hints.line(
-                "run", "--thread", thread_id, "--checkpoint", point.id
-            )
-            raise NothingToResume(
-                f"No question was pending at checkpoint {point.id}; nothing was sent.",
-                hint=f"`{run_from}` runs from it.",
-            )
-        if answer.given:
-            target = choose_pending(point.interrupts, interrupt_id, where)
-            value = answer.resume_value(target, parsed, thread_id, session.client.hints)
-            answers = {target.id: value}
-        else:  # the rules answer the questions asked there
-            answers = session.ask_all(point.interrupts)
-        outcome = time_travel.answer_at(session, point, answers)
+        outcome = time_travel.answer_again(
+            session, checkpoint, value_for if answer.given else None, interrupt_id=interrupt_id
+        )
         if prepared:
-            outcome = converse_with_rules(session, display, outcome)
-        return _finish(display, outcome, session.client.hints)
+            outcome = session.converse_prepared(outcome)
+        return _finish(display, outcome, session)
 
 
 def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
@@ -144,20 +116,10 @@ def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
     session = make_session(env, opts, settings, display, interactive=False)
     with session.client:
         _open(session, thread_id, settings.assistant_given)
-        outcome = session.outcome_now()
-        if not outcome.at_breakpoint:
-            what = "waits for an answer" if outcome.interrupts else f"is {outcome.status}"
-            raise NothingToResume(
-                f"Thread {thread_id} is not paused at a breakpoint (it {what}); nothing was sent.",
-                hint=_hint(outcome, session.client.hints),
-            )
-        if not (session.interrupt_before or session.interrupt_after):
-            before, after = time_travel.last_breakpoints(session, thread_id)
-            session.interrupt_before, session.interrupt_after = before, after
-        result = session.run(input=None, known_idle=True)
+        result = time_travel.continue_past(session)
         if has_prepared_answers(opts):
-            result = converse_with_rules(session, display, result)
-        return _finish(display, result, session.client.hints)
+            result = session.converse_prepared(result)
+        return _finish(display, result, session)
 
 
 # -- hil run --checkpoint ---------------------------------------------------------------------
@@ -196,8 +158,8 @@ def run_at_command(
         point = time_travel.find(session, thread_id, checkpoint)
         outcome = time_travel.run_from(session, point.id, run_input)
         if prepared:
-            outcome = converse_with_rules(session, display, outcome)
-        return _finish(display, outcome, session.client.hints)
+            outcome = session.converse_prepared(outcome)
+        return _finish(display, outcome, session)
 
 
 # -- hil edit ----------------------------------------------------------------------------------

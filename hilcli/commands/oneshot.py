@@ -3,14 +3,12 @@ contract's exit codes; and what keeps a thread's id and state said on every earl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hilcli.commands.wiring import (
-    converse_with_rules,
     exit_status,
     has_prepared_answers,
     load_settings,
@@ -20,11 +18,8 @@ from hilcli.commands.wiring import (
 )
 from hilcli.environment import Environment
 from hilcli.errors import (
-    AnswerNotSent,
     Cancelled,
     HilError,
-    NothingToResume,
-    ThreadBusy,
     UsageError,
 )
 from hilcli.options import CommonOptions
@@ -36,32 +31,15 @@ if TYPE_CHECKING:
     from hilcli.session import RunOutcome, Session
 
 
-def _resume_hint(outcome: RunOutcome, hints: HilCommand) -> str | None:
-    """The command that answers what `outcome` waits for, with its real ids, as pasted."""
-    if outcome.status != "interrupted":
-        return None
-    thread_id = outcome.thread_id
-    if outcome.unread:
-        return hints.line("show", thread_id)
-    if not outcome.interrupts:
-        return hints.line("resume", thread_id, "--continue")  # a breakpoint pause
-    from hilcli.interrupts import answer_flags
-
-    first = outcome.interrupts[0]
-    if len(outcome.interrupts) > 1:  # the first one; the others are answered after it
-        return hints.line("resume", thread_id, "--interrupt-id", first.id, then=answer_flags(first))
-    return hints.line("resume", thread_id, then=answer_flags(first))
-
-
 def _finish(session: Session, display: Display, outcome: RunOutcome) -> int:
-    display.result(outcome.to_json(), _resume_hint(outcome, session.client.hints))
+    display.result(outcome.to_json(), session.resume_line(outcome))
     return exit_status(outcome)
 
 
-def _where_it_stands(outcome: RunOutcome, hints: HilCommand) -> str:
+def _where_it_stands(outcome: RunOutcome, session: Session) -> str:
     """One line saying where the thread stands after an early exit, with what to type next."""
     thread_id = outcome.thread_id
-    hint = _resume_hint(outcome, hints)
+    hint = session.resume_line(outcome)
     if outcome.at_breakpoint and hint:
         return f"thread {thread_id} is paused before {', '.join(outcome.next_nodes)}: {hint}"
     if outcome.status == "interrupted" and hint:
@@ -106,7 +84,7 @@ def _thread_kept(session: Session, display: Display, json_output: bool) -> Itera
             raise Cancelled(f"Stopped; thread {session.thread_id}.") from exc
         if json_output:
             display.result(outcome.to_json(), None)
-        raise Cancelled(f"Stopped; {_where_it_stands(outcome, session.client.hints)}") from exc
+        raise Cancelled(f"Stopped; {_where_it_stands(outcome, session)}") from exc
     except Cancelled as exc:
         if session.thread_id is None:
             raise
@@ -133,11 +111,7 @@ def _say_where(exc: HilError, session: Session, outcome: RunOutcome | None) -> N
     thread_id = session.thread_id
     if thread_id is None or thread_id in f"{exc.message} {exc.hint or ''}":
         return
-    where = (
-        f"thread {thread_id}."
-        if outcome is None
-        else _where_it_stands(outcome, session.client.hints)
-    )
+    where = f"thread {thread_id}." if outcome is None else _where_it_stands(outcome, session)
     where = where[0].upper() + where[1:]
     exc.hint = f"{exc.hint} {where}" if exc.hint else where
 
@@ -179,7 +153,7 @@ def run_command(
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         outcome = session.run(input=run_input)
         if prepared:
-            outcome = converse_with_rules(session, display, outcome)
+            outcome = session.converse_prepared(outcome)
         return _finish(session, display, outcome)
 
 
@@ -235,9 +209,8 @@ def resume_command(
     answer: ResumeAnswer,
     interrupt_id: str | None,
 ) -> int:
-    """`hil resume`: answer one pending interrupt and stream the resumed run."""
-    from hilcli.interrupts import choose_pending
-
+    """`hil resume`: answer one pending interrupt and stream the resumed run (the rules of
+    which interrupt, and when nothing is sent, are `Session.resume_one`'s)."""
     prepared = has_prepared_answers(opts)
     answer.check(prepared)
     parsed = parse_json_flag(answer.value_json, "--value-json") if answer.value_json else None
@@ -245,41 +218,17 @@ def resume_command(
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
     hints = session.client.hints
+
+    def value_for(target: PendingInterrupt) -> Any:
+        return answer.resume_value(target, parsed, thread_id, hints)
+
     with session.client, _thread_kept(session, display, opts.json_output):
-        thread = session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
-        try:
-            outcome = session.outcome_now()
-        except ThreadBusy as exc:  # not waiting for input: the contract's exit 4, nothing sent
-            raise NothingToResume(
-                f"Thread {thread_id} is busy running; it is not waiting for input. "
-                "Nothing was sent.",
-                hint=exc.hint,
-            ) from exc
-        if outcome.at_breakpoint and answer.value_json is not None and parsed is None:
-            return _finish(session, display, session.run(input=None))  # continue past a breakpoint
-        pending = outcome.interrupts
-        if not pending and outcome.unread:
-            raise NothingToResume(
-                f"Thread {thread_id} waits on a question hil cannot read; nothing was sent.",
-                hint=f"`{hints.line('show', thread_id, '--json')}` shows what the server sent.",
-            )
-        if not pending:
-            raise NothingToResume(
-                f"Thread {thread_id} is not waiting for input "
-                f"(status: {thread.get('status', 'unknown')}); nothing was sent."
-            )
-        if not answer.given:  # the rules answer what is pending, and what comes after
-            return _finish(session, display, converse_with_rules(session, display, outcome))
-        target = choose_pending(pending, interrupt_id, f"on thread {thread_id}")
-        value = answer.resume_value(target, parsed, thread_id, hints)
-        try:
-            result = session.resume({target.id: value}, pending=pending)
-        except AnswerNotSent as exc:
-            resend = hints.line(
-                "resume", thread_id, "--interrupt-id", target.id, "--value-json", json.dumps(value)
-            )
-            exc.hint = f"Re-send it with: {resend}"
-            raise
-        if prepared:
-            result = converse_with_rules(session, display, result)
-        return _finish(session, display, result)
+        outcome = session.resume_one(
+            thread_id,
+            value_for if answer.given else None,
+            interrupt_id=interrupt_id,
+            go_on=answer.value_json is not None and parsed is None,
+            adopt_assistant=not settings.assistant_given,
+            rules_after=prepared,
+        )
+        return _finish(session, display, outcome)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from hilcli.errors import ExitStatus, NoPreparedAnswer, UsageError
+from hilcli.errors import ExitStatus, UsageError
 from hilcli.options import CommonOptions
 
 if TYPE_CHECKING:
@@ -157,16 +157,6 @@ def parse_json_flag(text: str, flag: str) -> Any:
         return json.loads(text)
     except ValueError as exc:
         raise UsageError(f"{flag} is not valid JSON: {exc}") from exc
-
-
-def converse_with_rules(session: Session, display: Display, outcome: RunOutcome) -> RunOutcome:
-    """Answer with the prepared rules until the run ends or no rule fits (then it waits)."""
-    try:
-        return session.converse(outcome)
-    except NoPreparedAnswer as exc:
-        display.notice(exc.message)
-        # The pause no rule answered is the last state read: no need to read it again.
-        return session.last_outcome or session.outcome_now()
 
 
 def print_json(env: Environment, document: Any) -> None:
