@@ -33,6 +33,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from hilcli.environment import SYSTEM_CLOCK, Clock
+from hilcli.events import namespace_label
 from hilcli.render.blocks import MarkdownBlocks
 from hilcli.render.consoles import on_terminal
 
@@ -56,9 +57,9 @@ NO_OWNER: Owner = ("", ())
 
 
 def owner_label(owner: Owner) -> str:
-    """`outer › inner › node`: the namespace's node names (without task ids), then the node."""
+    """`outer › inner › node`: the namespace's node names, then the node (`namespace_label`)."""
     node, ns = owner
-    return " › ".join([*(segment.split(":", 1)[0] for segment in ns), node])
+    return namespace_label(ns, node)
 
 
 def _no_header(owner: Owner, force: bool) -> None:
