@@ -566,7 +566,7 @@ def cmd_inbox(ctx: Context) -> dict[str, Any]:
     the end of input leaves with the other still waiting."""
     older = waiting_thread(ctx, "ask_age", "hi")
     newer = waiting_thread(ctx, "ask_age", "hello")
-    given = {"older": older, "newer": newer}
+    given: dict[str, Any] = {"older": older, "newer": newer}
     given["json"] = hil(ctx, ["inbox", "-a", "ask_age", "--json"])
     given.update(hil(ctx, ["inbox", "-a", "ask_age"], stdin="1\n/json 42\n"))
     return given

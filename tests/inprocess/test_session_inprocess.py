@@ -5,6 +5,7 @@ other end. What the session shows, sends, and how each run ends."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -22,13 +23,13 @@ from tests.inprocess.kit import Raise, Replay, ScriptedTerminal, Typed, play, re
 from tests.support import WEATHER_PROMPT
 
 
-def session_on(replay: Replay, assistant: str, terminal: ScriptedTerminal, **kw: object) -> Session:
+def session_on(replay: Replay, assistant: str, terminal: ScriptedTerminal, **kw: Any) -> Session:
     return Session(
         replayed_client(replay),
         assistant,
         terminal,
         stream_modes=list(BASE_STREAM_MODES),
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
