@@ -24,7 +24,7 @@ Both take text that was already made safe with `safe_text`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.live import Live
@@ -147,14 +147,35 @@ class _Open:
 _O = TypeVar("_O", bound=_Open)
 
 
-def _open_stream(streams: dict[str, _O], stream: _O) -> bool:
-    """Add `stream` to `streams`; True when it is the foreground (no other was open)."""
-    if streams:
-        stream.concurrent = True
-        for other in streams.values():
-            other.concurrent = True
-    streams[stream.key] = stream
-    return len(streams) == 1
+class _Messages(Generic[_O]):
+    """What both message layers keep: the messages streaming now, oldest first (the oldest
+    is the foreground, shown as it comes), and which message's text was shown last."""
+
+    def __init__(self, console: Console, header: Header | None, clock: Clock) -> None:
+        self.console = console
+        self.header: Header = header or _no_header
+        self._clock = clock
+        self.streams: dict[str, _O] = {}
+        self._last_writer: str | None = None
+        """The message whose text was shown last (None after other output)."""
+
+    def _foreground(self) -> _O | None:
+        """The oldest message still streaming: its text is shown as it arrives."""
+        return next(iter(self.streams.values()), None)
+
+    def _label_due(self, stream: _O) -> bool:
+        """Open `stream`; True when it is the foreground (no other was open) and another
+        message wrote last, so its label goes first. Several open at once are all marked
+        `concurrent` (their text is labelled from then on)."""
+        if self.streams:
+            stream.concurrent = True
+            for other in self.streams.values():
+                other.concurrent = True
+        self.streams[stream.key] = stream
+        return len(self.streams) == 1 and self._last_writer != stream.key
+
+    def is_streaming(self, key: str) -> bool:
+        return key in self.streams
 
 
 class _Stream(_Open):
@@ -232,24 +253,15 @@ class _ActiveBlocks:
             yield from line
 
 
-class LiveMessages:
+class LiveMessages(_Messages[_Stream]):
     """Streamed text on a terminal: finished blocks frozen, what is being written live."""
 
     def __init__(
         self, console: Console, header: Header | None = None, *, clock: Clock = SYSTEM_CLOCK
     ) -> None:
-        self.console = console
-        self.header: Header = header or _no_header
-        self._clock = clock
-        self.streams: dict[str, _Stream] = {}
+        super().__init__(console, header, clock)
         self._live: Live | None = None
         self._last_refresh = 0.0
-        self._last_writer: str | None = None
-        """The message whose block was printed last (None after other output)."""
-
-    def _foreground(self) -> _Stream | None:
-        """The oldest message still streaming: its blocks are printed as they finish."""
-        return next(iter(self.streams.values()), None)
 
     def _print_block(self, stream: _Stream, block: str) -> None:
         if self._last_writer != stream.key:
@@ -264,7 +276,7 @@ class LiveMessages:
         stream = self.streams.get(key)
         if stream is None:
             stream = _Stream(key, owner)
-            if _open_stream(self.streams, stream) and self._last_writer != key:
+            if self._label_due(stream):
                 self.header(owner, False)
                 self._last_writer = key
         stream.keep_head(text)
@@ -293,9 +305,6 @@ class LiveMessages:
         elif self._clock.monotonic() - self._last_refresh >= 1 / REFRESH_PER_SECOND:
             self._live.refresh()
             self._last_refresh = self._clock.monotonic()
-
-    def is_streaming(self, key: str) -> bool:
-        return key in self.streams
 
     def finish(self, key: str, final: str | None = None) -> None:
         stream = self.streams.get(key)
@@ -353,20 +362,16 @@ class _Streamed(_Open):
         self.partial = ""
 
 
-class PlainMessages:
+class PlainMessages(_Messages[_Streamed]):
     """Streamed text in a pipe: written as it arrives, each message ending with a newline."""
 
     def __init__(
         self, console: Console, header: Header | None = None, *, clock: Clock = SYSTEM_CLOCK
     ) -> None:
-        self.console = console
-        self.header: Header = header or _no_header
-        self._clock = clock
+        super().__init__(console, header, clock)
         self._file = console.file
         """Where text goes, looked up once: Rich's `Console.file` is a property, and this
         writes once per token."""
-        self.streams: dict[str, _Streamed] = {}
-        self._last_writer: str | None = None
         self._queue: list[tuple[_Streamed, str]] = []
         """Whole messages that ended while the foreground's line was open: written when the
         line ends."""
@@ -400,9 +405,6 @@ class PlainMessages:
             self.header(stream.owner, stream.concurrent)
             self._last_writer = stream.key
         self._write(text)
-
-    def _foreground(self) -> _Streamed | None:
-        return next(iter(self.streams.values()), None)
 
     def _emit(self, stream: _Streamed, text: str) -> None:
         """Write the foreground's `text`: as it comes while it streams alone, else whole lines
@@ -439,7 +441,7 @@ class PlainMessages:
         stream = self.streams.get(key)
         if stream is None:
             stream = _Streamed(key, owner)
-            if _open_stream(self.streams, stream) and self._last_writer != key:
+            if self._label_due(stream):
                 self._end_line()
                 self.header(owner, False)
                 self._last_writer = key
@@ -449,9 +451,6 @@ class PlainMessages:
             self._emit(stream, text)
         else:
             stream.parts.append(text)
-
-    def is_streaming(self, key: str) -> bool:
-        return key in self.streams
 
     def finish(self, key: str, final: str | None = None) -> None:
         stream = self.streams.get(key)
