@@ -100,7 +100,7 @@ def make_frontend(
         from hilcli.prompts.reader import PromptReader, StdinReader, history_path
 
         if env.stdin_is_terminal:
-            reader = PromptReader(history_path(env.variables))
+            reader = PromptReader(history_path(env.variables), stdin=env.stdin, stdout=env.stdout)
         else:
             reader = StdinReader(env.stdin, env.stdout)
     return Frontend(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TextIO
 
 from hilcli.text import cell_width, fold
 
@@ -92,9 +92,15 @@ class PromptReader:
 
     interactive = True
 
-    def __init__(self, history: Path) -> None:
+    def __init__(
+        self, history: Path, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+    ) -> None:
+        """`stdin`/`stdout`: the terminal's streams (the `Environment`'s); without them,
+        those of prompt-toolkit's current app session (a test's pipe)."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+        from prompt_toolkit.input import Input, create_input
+        from prompt_toolkit.output import Output, create_output
 
         from hilcli.prompts.comforts import SlashCompleter, continuation, key_bindings
 
@@ -109,7 +115,11 @@ class PromptReader:
         self.history_file = path
         self._enter_sends = True
         self.completer = SlashCompleter()
+        terminal_in: Input | None = None if stdin is None else create_input(stdin)
+        terminal_out: Output | None = None if stdout is None else create_output(stdout)
         self._session: PromptSession[str] = PromptSession(
+            input=terminal_in,
+            output=terminal_out,
             history=store,
             completer=self.completer,
             complete_while_typing=False,
