@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
-from contextlib import redirect_stderr, redirect_stdout
 
 import httpx
 import pytest
 
-import hilcli.client
 from hilcli.cli import main
 from hilcli.client import AgentClient
+from hilcli.environment import Environment
 from hilcli.events import StreamEvent
 from tests.proxy import FaultProxy
 
@@ -44,13 +44,17 @@ def _normalised(text: str) -> str:
     return UUID.sub(number, text)
 
 
-def _hil_run(url: str, *extra: str) -> tuple[int, str, str]:
-    """`hil run` in this process, its stdout and stderr captured (plain: not a terminal)."""
+def _hil_run(url: str, *extra: str, timeout: httpx.Timeout | None = None) -> tuple[int, str, str]:
+    """`hil run` in this process, its stdout and stderr captured (plain: not a terminal),
+    its client's timeouts `timeout` (hilcli.client.DEFAULT_TIMEOUT when None)."""
     args = ["run", "--url", url, "-a", "many_events", "--input-json", RUN_INPUT]
     args += ["--stream-mode", "custom", *extra]
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
-        main(args)
+    env = Environment(
+        stdin=io.StringIO(""), stdout=out, stderr=err, variables=dict(os.environ), timeout=timeout
+    )
+    with pytest.raises(SystemExit) as exited:
+        main(args, env)
     code = exited.value.code
     return (code if isinstance(code, int) else 1), out.getvalue(), err.getvalue()
 
@@ -186,15 +190,15 @@ def test_attach_replays_the_whole_run_from_its_start(server_url: str) -> None:
 
 
 def test_a_link_gone_silent_is_noticed_by_the_read_timeout_and_rejoined(
-    server_url: str, baseline: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    server_url: str, baseline: dict[str, str]
 ) -> None:
     """No bytes at all, not even the 5 s heartbeats: the read timeout (60 s, here 1.5 s)
     gives up on the connection, and the stream is rejoined where it stopped."""
-    monkeypatch.setattr(hilcli.client, "DEFAULT_TIMEOUT", httpx.Timeout(10.0, read=1.5))
+    timeout = httpx.Timeout(10.0, read=1.5)  # given to the client through the Environment
     stall = int(0.4 * int(baseline["size"]))
     for mode, extra in (("text", ()), ("json", ("--json",))):
         with FaultProxy(server_url, stalls=[stall]) as proxy:
-            code, out, err = _hil_run(proxy.url, *extra)
+            code, out, err = _hil_run(proxy.url, *extra, timeout=timeout)
         assert code == 0, err
         assert proxy.stalls_made == 1
         assert "reconnecting" in err
