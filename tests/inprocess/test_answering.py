@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -68,30 +66,6 @@ def test_edit_inline_keeps_asking_until_the_json_fits() -> None:
     }
     assert "! Not valid JSON: Expecting value (line 1, column 8)." in shown
     assert "! The arguments do not fit send_email: 'subject' is a required property" in shown
-
-
-def test_edit_in_an_editor_falls_back_to_the_choice_when_it_fails(tmp_path: Path) -> None:
-    script = tmp_path / "editor.py"
-    script.write_text(
-        "import pathlib, sys\n"
-        "path = pathlib.Path(sys.argv[1])\n"
-        "path.write_text(path.read_text().replace('ls -l', 'ls -a'))\n"
-    )
-    (interrupt,) = pending("inbox_list")
-
-    class TerminalReader(StdinReader):
-        interactive = True
-
-    shown = io.StringIO()
-    reader = TerminalReader(io.StringIO("e\n"), shown)
-    editor = f"{sys.executable} {script}"
-    value = InterruptAsker(reader, editor=editor).ask(interrupt)
-    assert value == [
-        {"type": "edit", "args": {"action": "run_command", "args": {"command": "ls -a"}}}
-    ]
-    failing = InterruptAsker(TerminalReader(io.StringIO("e\na\n"), shown), editor="false")
-    assert failing.ask(interrupt) == [{"type": "accept", "args": None}]
-    assert "! Editor failed: 'false' exited with status 1." in shown.getvalue()
 
 
 def test_form_fields_with_drafts_and_defaults() -> None:
