@@ -79,7 +79,8 @@ def make_display(env: Environment, opts: CommonOptions) -> Display:
     if opts.json_output:
         return JsonDisplay(env.stdout, err, clock=env.clock)
     console = make_console(env.stdout, terminal=env.stdout_is_terminal, plain=env.stdout_is_plain)
-    return RawDisplay(console, err) if opts.raw else RichDisplay(console, err)
+    kind = RawDisplay if opts.raw else RichDisplay
+    return kind(console, err, clock=env.clock)
 
 
 def has_prepared_answers(opts: CommonOptions) -> bool:

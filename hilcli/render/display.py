@@ -62,10 +62,12 @@ class Display(Protocol):
 class RichDisplay:
     """Human-readable output: a transcript, questions, notices and results."""
 
-    def __init__(self, console: Console, err_console: Console | None = None) -> None:
+    def __init__(
+        self, console: Console, err_console: Console | None = None, *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.console = console
         self.err = err_console or console
-        self.transcript = TranscriptView(console)
+        self.transcript = TranscriptView(console, clock=clock)
         self._status: Status | None = None
 
     @property

@@ -20,6 +20,7 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.events import INTERRUPT_KEY, StreamEvent
 from hilcli.render.streaming import (
     LiveMessages,
@@ -82,11 +83,12 @@ def _cut(text: str, limit: int) -> str:
 class TranscriptView:
     """Renders stream events as a transcript on a Rich console."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, *, clock: Clock = SYSTEM_CLOCK) -> None:
+        """`clock`: what streamed text is flushed and redrawn by (the `Environment`'s)."""
         self.console = console
         self.plain = not console.is_terminal
         kind = PlainMessages if self.plain else LiveMessages
-        self.text: MessageText = kind(console, self._label)
+        self.text: MessageText = kind(console, self._label, clock=clock)
         self._last_header: Owner | None = None
         self._text_shown: set[str] = set()
         self._calls_shown: set[str] = set()
