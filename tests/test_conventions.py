@@ -87,12 +87,6 @@ def test_version_loads_no_heavy_module(hil_env: dict[str, str]) -> None:
         assert heavy not in loaded, f"{heavy} was imported for --version"
 
 
-def test_version_of_the_package_metadata_is_the_same() -> None:
-    from importlib.metadata import version
-
-    assert version("hilcli") == hilcli.__version__
-
-
 def test_dash_h_is_help_for_every_command(hil_env: dict[str, str]) -> None:
     top = _help(hil_env, "-h")
     assert top == _help(hil_env, "--help")

@@ -18,7 +18,6 @@ import pexpect
 import pyte
 import pytest
 
-from hilcli.prompts.reader import fit_prompt, fit_toolbar
 from tests.hilterm import pty_env
 from tests.support import create_thread, stream_run, user_input
 
@@ -169,31 +168,6 @@ def test_form_prompts_wrap_and_the_booking_is_made(
         term.child.sendline("/quit")
         term.child.expect(pexpect.EOF)
     assert term.child.exitstatus == 0
-
-
-def test_fit_prompt_breaks_between_words_and_keeps_room_to_type() -> None:
-    """Lines above the input fill the width; the input's line leaves a column; the trailing
-    space, indentation and wide characters are respected; a too-long word is cut."""
-    prompt = "  Name of the guest who stays\nname (string, required)> "
-    assert fit_prompt(prompt, 20).split("\n") == [
-        "  Name of the guest",
-        "  who stays",
-        "name (string,",
-        "required)> ",
-    ]
-    assert fit_prompt("answer> ", 40) == "answer> "
-    assert fit_prompt("日本語の質問 です> ", 10).split("\n") == ["日本語の", "質問", "です> "]
-    assert fit_prompt("x" * 25, 10).split("\n") == ["x" * 9, "x" * 9, "x" * 7]
-
-
-def test_fit_toolbar_keeps_each_part_whole_when_it_can() -> None:
-    toolbar = " http://127.0.0.1:8123 · assistant approval · thread 0123456789abcdef · idle "
-    assert fit_toolbar(toolbar, 100) == toolbar
-    assert fit_toolbar(toolbar, 40).split("\n") == [
-        " http://127.0.0.1:8123",
-        " assistant approval",
-        " thread 0123456789abcdef · idle",
-    ]
 
 
 @pytest.mark.parametrize("columns", [40, 52])

@@ -243,24 +243,6 @@ def test_end_of_piped_input_during_a_question_leaves_with_0(
     assert "the question stays pending" in result.stderr
 
 
-def test_slash_completer_offers_the_matching_commands() -> None:
-    from prompt_toolkit.completion import CompleteEvent
-    from prompt_toolkit.document import Document
-
-    from hilcli.prompts.comforts import SlashCompleter
-
-    completer = SlashCompleter([("/thread", "switch"), ("/threads", "list"), ("/help", "help")])
-
-    def offered(text: str) -> list[tuple[str, int]]:
-        found = completer.get_completions(Document(text), CompleteEvent(completion_requested=True))
-        return [(item.text, item.start_position) for item in found]
-
-    assert offered("/thr") == [("/thread", -4), ("/threads", -4)]
-    assert offered("/") == [("/thread", -1), ("/threads", -1), ("/help", -1)]
-    assert offered("hello /th") == []
-    assert offered("/thread 01a2") == []
-
-
 def test_toolbar_shows_server_assistant_thread_and_status(server_url: str, tmp_path: Path) -> None:
     import io
 
