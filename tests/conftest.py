@@ -88,6 +88,21 @@ def auth_server_url(shared_servers: SharedServers) -> str:
 
 
 @pytest.fixture(scope="session")
+def quiet_server_url(shared_servers: SharedServers) -> str:
+    """A shared server of the test graphs on which no test creates threads: for tests that
+    check a command created none by counting every thread of the server (on `server_url`,
+    other workers create threads meanwhile). Use it for nothing else."""
+    return _shared_url(shared_servers, "quiet", GRAPHS_CONFIG)
+
+
+@pytest.fixture
+def quiet_http(quiet_server_url: str) -> Iterator[httpx.Client]:
+    """A plain httpx client for `quiet_server_url`."""
+    with httpx.Client(base_url=quiet_server_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
 def local_server() -> Iterator[LocalServer]:
     """A `LocalServer` object of this worker's own, for the tests of LocalServer itself
     (tests/test_server.py reads its properties); every other test uses `server_url`."""

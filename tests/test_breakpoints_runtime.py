@@ -162,11 +162,11 @@ def test_chat_offers_continue_edit_stop_at_a_pause(
 
 
 def test_a_breakpoint_on_a_node_the_graph_lacks_is_refused(
-    server_url: str, hil_env: dict[str, str], http: httpx.Client
+    quiet_server_url: str, hil_env: dict[str, str], quiet_http: httpx.Client
 ) -> None:
     """The server takes any name and would never pause: hil refuses it first (exit 2),
     naming the graph's nodes, and starts nothing."""
-    threads_before = len(http.post("/threads/search", json={"limit": 1000}).json())
+    threads_before = len(quiet_http.post("/threads/search", json={"limit": 1000}).json())
     refused = hil(
         hil_env,
         "run",
@@ -176,12 +176,12 @@ def test_a_breakpoint_on_a_node_the_graph_lacks_is_refused(
         "--interrupt-before",
         "confrim",
         "--url",
-        server_url,
+        quiet_server_url,
     )
     assert refused.returncode == 2
     assert "no node confrim" in refused.stderr
     assert "ask_copies, confirm, shelve" in refused.stderr
-    assert len(http.post("/threads/search", json={"limit": 1000}).json()) == threads_before
+    assert len(quiet_http.post("/threads/search", json={"limit": 1000}).json()) == threads_before
 
 
 def test_breakpoints_with_an_answer_given_again_pause_after_it(

@@ -106,15 +106,15 @@ def _thread_count(http: httpx.Client) -> int:
 
 @pytest.mark.parametrize("stdin", [None, "", "  \n\n"], ids=["devnull", "empty", "blank"])
 def test_run_with_empty_stdin_sends_nothing(
-    stdin: str | None, hil_env: dict[str, str], server_url: str, http: httpx.Client
+    stdin: str | None, hil_env: dict[str, str], quiet_server_url: str, quiet_http: httpx.Client
 ) -> None:
-    before = _thread_count(http)
-    result = hil(hil_env, "run", "-a", "ask", "--url", server_url, input=stdin)
+    before = _thread_count(quiet_http)
+    result = hil(hil_env, "run", "-a", "ask", "--url", quiet_server_url, input=stdin)
     assert_exit(result, 2, "Nothing to send")
-    assert _thread_count(http) == before
-    blank = hil(hil_env, "run", "  ", "-a", "ask", "--url", server_url)
+    assert _thread_count(quiet_http) == before
+    blank = hil(hil_env, "run", "  ", "-a", "ask", "--url", quiet_server_url)
     assert_exit(blank, 2, "Nothing to send")
-    assert _thread_count(http) == before
+    assert _thread_count(quiet_http) == before
 
 
 def test_piped_message_is_still_sent(hil_env: dict[str, str], server_url: str) -> None:

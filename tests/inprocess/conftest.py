@@ -28,6 +28,8 @@ SERVER_TIER_FIXTURES = frozenset(
         "local_server",
         "server_url",
         "auth_server_url",
+        "quiet_server_url",
+        "quiet_http",
         "http",
         "hil_env",
         "shared_servers",
