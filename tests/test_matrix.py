@@ -320,7 +320,8 @@ def test_doctor_passes_and_names_the_server(
     expected = f"{name} {info['version']}" if info.get("version") else name
     assert expected in done.stdout, explain(matrix_server, done)
     assert "Traceback" not in done.stderr
-    # What it lacks, from the live server (tests/test_server_kind.py reads recordings of them).
+    # What it lacks, from the live server (tests/inprocess/test_server_kind.py reads recordings
+    # of them).
     lacks = [line.split(None, 2)[2] for line in done.stdout.splitlines() if line.startswith("!")]
     assert lacks == [LACKS[key] for key in LACKING[matrix_server.kind]], explain(
         matrix_server, done
