@@ -104,10 +104,14 @@ def test_inbox_answer_in_a_terminal(
 def test_inbox_from_a_pipe_answers_by_number(
     http: httpx.Client, server_url: str, hil_env: dict[str, str]
 ) -> None:
-    thread_id = waiting_thread(http, "no_messages", {"topic": "piped"})
-    listing = json.loads(hil(["inbox", "--url", server_url, "--json"], hil_env).stdout)
+    # An assistant of this test's own, so that no other worker's thread (the server is shared)
+    # comes into its inbox between the listing and the answer and shifts the numbers.
+    mine = http.post("/assistants", json={"graph_id": "no_messages"}).json()["assistant_id"]
+    thread_id = waiting_thread(http, mine, {"topic": "piped"})
+    listing = json.loads(hil(["inbox", "--url", server_url, "--json", "-a", mine], hil_env).stdout)
     number = [row["thread_id"] for row in listing].index(thread_id) + 1
-    result = hil(["inbox", "--url", server_url], hil_env, stdin=f'{number}\n"yes"\nq\n')
+    answered = f'{number}\n"yes"\nq\n'
+    result = hil(["inbox", "--url", server_url, "-a", mine], hil_env, stdin=answered)
     assert result.returncode == 0, result.stderr
     assert "Approve topic piped?" in result.stdout
     assert "\x1b[" not in result.stdout
