@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,21 +75,15 @@ class SharedServers:
         if self._lifeline_fd is not None:
             os.close(self._lifeline_fd)  # every keeper reads end-of-file now
             self._lifeline_fd = None
-        killed = [
-            info["kind"] for info in self._started() if not _gone_in_time(self.directory, info)
-        ]
+        # Every keeper that ever started holds `<kind>.alive`, even one whose worker was
+        # interrupted before it could write `<kind>.json`.
+        kinds = sorted(path.name.removesuffix(".alive") for path in self.directory.glob("*.alive"))
+        killed = [kind for kind in kinds if not _gone_in_time(self.directory, kind)]
         for proc in self._keepers:  # plain pytest: the keepers are our children; reap them
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=STOP_TIMEOUT)
         shutil.rmtree(self.directory, ignore_errors=True)
         return killed
-
-    def _started(self) -> Iterator[dict[str, Any]]:
-        for path in sorted(self.directory.glob("*.json")):
-            with contextlib.suppress(OSError, ValueError):
-                info = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(info, dict) and "keeper_pid" in info:
-                    yield info
 
     # -- a worker's side ------------------------------------------------------------------
 
@@ -145,19 +138,23 @@ class SharedServers:
         return {"kind": kind, "keeper_pid": keeper.pid, **reply}
 
 
-def _gone_in_time(directory: Path, info: dict[str, Any]) -> bool:
-    """Wait for a keeper to exit (it holds `<kind>.alive` locked while it lives); kill its
-    process group and its server's if it does not within `STOP_TIMEOUT`."""
+def _gone_in_time(directory: Path, kind: str) -> bool:
+    """Wait for the `kind` keeper to exit (it holds `<kind>.alive` locked while it lives); if
+    it does not within `STOP_TIMEOUT`, kill its process group and its server's."""
     done = threading.Event()
 
     def wait() -> None:
-        with contextlib.suppress(OSError), open(directory / f"{info['kind']}.alive", "a") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)  # granted when the keeper is gone
+        with contextlib.suppress(OSError), open(directory / f"{kind}.alive", "a") as alive:
+            fcntl.flock(alive, fcntl.LOCK_EX)  # granted when the keeper is gone
             done.set()
 
-    threading.Thread(target=wait, name=f"wait-{info['kind']}", daemon=True).start()
+    threading.Thread(target=wait, name=f"wait-{kind}", daemon=True).start()
     if done.wait(STOP_TIMEOUT):
         return True
+    try:
+        info = json.loads((directory / f"{kind}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = {}
     for pid in (info.get("server_pid"), info.get("keeper_pid")):
         if isinstance(pid, int):
             with contextlib.suppress(ProcessLookupError, PermissionError):
