@@ -10,7 +10,7 @@ from the listing where the server includes it; answering a thread reads its stat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
@@ -23,13 +23,11 @@ from hilcli.threads import (
     ThreadSource,
     ThreadSummary,
     iter_threads,
-    read_page,
 )
 
 if TYPE_CHECKING:
     from hilcli.prompts.reader import LineReader
     from hilcli.render.display import Display
-    from hilcli.render.tables import ThreadView
     from hilcli.session import Session
 
 #: Waiting threads asked for per screen of the interactive inbox (`hil inbox --limit N`).
@@ -75,23 +73,20 @@ def pick(choice: str, waiting: list[ThreadSummary]) -> ThreadSummary | None:
 
 
 class Inbox:
-    """The interactive inbox loop over one session, a page of waiting threads at a time."""
+    """The interactive inbox loop over one session, a page of waiting threads at a time:
+    it reads through the session, asks through `reader` and shows through `display`."""
 
     def __init__(
         self,
         session: Session,
         reader: LineReader,
         display: Display,
-        view: ThreadView,
-        show_list: Callable[[list[ThreadSummary]], None],
         owner: Mapping[str, str] | None,
         page_size: int = INBOX_PAGE,
     ) -> None:
         self.session = session
         self.reader = reader
         self.display = display
-        self.view = view
-        self.show_list = show_list
         self.query = waiting_query(owner)
         self.page_size = max(1, min(page_size, SEARCH_PAGE))
 
@@ -104,7 +99,7 @@ class Inbox:
         hinted = False
         offset = 0
         while True:
-            page = read_page(self.session.client, self.query, offset, self.page_size)
+            page = self.session.thread_page(self.query, offset, self.page_size)
             if not page.listed and offset > 0:  # the page emptied since (threads answered)
                 offset = max(0, offset - self.page_size)
                 continue
@@ -156,7 +151,7 @@ class Inbox:
     def show(self, page: Page) -> None:
         """The page's threads, numbered, and which page it is when there are several."""
         if page.rows:
-            self.show_list(page.rows)
+            self.display.threads(page.rows, numbered=True)
         else:
             self.display.notice("No thread on this page waits for input any more.")
         if page.offset == 0 and page.last:
@@ -173,16 +168,16 @@ class Inbox:
         thread_id = chosen.thread_id
         try:
             thread = session.open_thread(thread_id)
-            self.view.header(thread, chosen.assistant)
+            self.display.thread(thread, chosen.assistant)
             try:  # one read of the state: context and questions (`Session.waiting`'s rules)
                 outcome = session.waiting()
             except ThreadBusy:  # busy since the listing: its context all the same, then why
-                self.view.conversation(session.client.get_state(thread_id).get("values"))
+                self.display.conversation(session.state_of(thread_id).get("values"))
                 raise
             except NotWaiting as exc:  # answered since the listing: its context, then why
-                self.view.conversation(exc.outcome.values)
+                self.display.conversation(exc.outcome.values)
                 raise
-            self.view.conversation(outcome.values)
+            self.display.conversation(outcome.values)
             outcome = session.converse(outcome)
         except Cancelled as exc:
             self.display.notice(exc.message)

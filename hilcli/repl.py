@@ -1,7 +1,8 @@
 """The chat REPL: read a message or a slash command, run it, answer what the run asks.
 
 It drives a `Session` and reads lines through the frontend's reader; what the person sees is
-drawn by the frontend's display.
+drawn by the frontend's display (threads, states and histories too). Nothing here reaches
+past those three into the client or a console.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from hilcli.errors import AnswerNotSent, Cancelled, HilError, ThreadBusy
-from hilcli.render.tables import ThreadView, console_of, print_threads
 from hilcli.session import NotWaiting, RunOutcome, Session
-from hilcli.text import json_source, pad
+from hilcli.text import pad
 
 if TYPE_CHECKING:
     from hilcli.assistants import Assistant
@@ -72,13 +72,11 @@ class Repl:
         from hilcli.repl_history import install_time_travel
 
         install_time_travel(self)  # /history, /rewind, /edit; "edit" at breakpoint pauses
-        configure = getattr(self.reader, "configure_repl", None)
-        if configure is not None:
-            configure(
-                [(name, about) for name, (_, about) in self.commands.items()],
-                self.toolbar,
-                arguments=dict.fromkeys(("/assistant", "/graph"), self._assistant_choices),
-            )
+        self.reader.configure_repl(
+            [(name, about) for name, (_, about) in self.commands.items()],
+            self.toolbar,
+            arguments=dict.fromkeys(("/assistant", "/graph"), self._assistant_choices),
+        )
 
     def toolbar(self) -> str:
         """The bottom toolbar: server, assistant, thread and status."""
@@ -94,10 +92,6 @@ class Repl:
 
     def _thread_created(self, thread_id: str) -> None:
         self.display.notice(f"New thread {thread_id}")
-
-    def _views(self) -> ThreadView | None:
-        console = console_of(self.display)
-        return ThreadView(console) if console is not None else None
 
     # -- loop -----------------------------------------------------------------------------
 
@@ -118,7 +112,7 @@ class Repl:
 
             why = "Left" if isinstance(exc, LeaveAnswering) else "Input ended"
             thread = self.session.thread_id
-            hints = self.session.client.hints.using(self.session.assistant)
+            hints = self.session.hints.using(self.session.assistant)
             self.display.notice(
                 f"{why}; the question stays pending on thread {thread}: "
                 f"`{hints.line('chat', '--thread', str(thread))}` asks it again "
@@ -350,49 +344,33 @@ class Repl:
     def _show_recent(self, count: int = 6) -> None:
         """The thread's latest messages (or values), before any pending question is asked."""
         thread_id = self.session.thread_id
-        views = self._views()
-        if thread_id is None or views is None:
+        if thread_id is None:
             return
-        state = self._guard(lambda: self.session.client.get_state(thread_id))
+        state = self._guard(lambda: self.session.state_of(thread_id))
         if state is not None:
-            views.conversation(state.get("values"), count)
+            self.display.conversation(state.get("values"), count)
 
     def _threads(self, _: str) -> bool:
         from hilcli.threads import summarize
 
-        threads = self._guard(lambda: self.session.client.search_threads(limit=10))
+        threads = self._guard(lambda: self.session.recent_threads(10))
         if threads is None:
             return True
         rows = [summarize(thread) for thread in threads if isinstance(thread, dict)]
-        console = console_of(self.display)
         if not rows:
             self.display.notice("No threads yet.")
-        elif console is not None:
-            print_threads(console, rows)
         else:
-            for row in rows:
-                self.display.notice(f"{row.thread_id}  {row.status}  {row.question}")
+            self.display.threads(rows)
         return True
 
     def _state(self, _: str) -> bool:
-        from hilcli.events import interrupts_from_state
-
         thread_id = self.session.thread_id
-        views = self._views()
         if thread_id is None:
             self.display.notice("No thread yet: your first message creates it.")
             return True
-        state = self._guard(lambda: self.session.client.get_state(thread_id))
-        if state is None:
-            return True
-        if views is None:
-            self.display.notice(json_source(state.get("values"), 4000))
-            return True
-        views.values(state.get("values"))
-        next_nodes = [str(node) for node in state.get("next") or ()]
-        if next_nodes:
-            self.display.notice(f"next: {', '.join(next_nodes)}")
-        views.interrupts(interrupts_from_state(state))
+        state = self._guard(lambda: self.session.state_of(thread_id))
+        if state is not None:
+            self.display.state(state)
         return True
 
     def _input(self, arg: str) -> bool:
@@ -428,9 +406,7 @@ class Repl:
     # -- assistants -----------------------------------------------------------------------
 
     def _list_assistants(self) -> list[Assistant] | None:
-        from hilcli.assistants import server_assistants
-
-        found = self._guard(lambda: server_assistants(self.session.client))
+        found = self._guard(self.session.assistants)
         if found is not None:
             self._assistants = found
         return found
@@ -440,10 +416,8 @@ class Repl:
         Tab), with its graph."""
         assistants = self._assistants
         if assistants is None:
-            from hilcli.assistants import server_assistants
-
             try:
-                assistants = self._assistants = server_assistants(self.session.client)
+                assistants = self._assistants = self.session.assistants()
             except HilError:
                 return []
         choices: dict[str, str] = {}

@@ -52,9 +52,6 @@ def install_time_travel(repl: Repl) -> None:
 
 
 def _history(repl: Repl, arg: str) -> bool:
-    from hilcli.render.history_view import print_history
-    from hilcli.render.tables import console_of
-
     thread_id = repl.session.thread_id
     if thread_id is None:
         repl.display.notice("No thread yet: nothing has run.")
@@ -69,14 +66,7 @@ def _history(repl: Repl, arg: str) -> bool:
     page = repl._guard(lambda: time_travel.history_page(repl.session, thread_id, limit, None))
     if page is None:
         return True
-    console = console_of(repl.display)
-    if console is not None:
-        print_history(
-            console, page.checkpoints, page.older, thread_id, hints=repl.session.client.hints
-        )
-    else:
-        for item in page.checkpoints:
-            repl.display.notice(f"{item.id}  step {item.step}  next {', '.join(item.next)}")
+    repl.display.history(page.checkpoints, page.older, thread_id, repl.session.hints)
     if page.checkpoints:
         repl.display.notice("/rewind CHECKPOINT goes back to one (the ids as listed).")
     return True

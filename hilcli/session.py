@@ -39,7 +39,10 @@ from hilcli.interrupts import interrupt_summary, resume_value
 from hilcli.stream_modes import check_stream_modes
 
 if TYPE_CHECKING:
+    from hilcli.assistants import Assistant
+    from hilcli.hints import HilCommand
     from hilcli.server_kind import ServerKind
+    from hilcli.threads import Page, ThreadQuery
 
 RunStatus = Literal["done", "interrupted", "error"]
 
@@ -267,6 +270,52 @@ class Session:
         if self.thread_id is None:
             raise NothingToResume("No thread yet: nothing is waiting for input.")
         return self.thread_id
+
+    # -- what the chat, the inbox and the commands read (nothing above reaches the client) --
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the client's connections: `with session:` spans a command."""
+        self.client.close()
+
+    @property
+    def hints(self) -> HilCommand:
+        """How a hint spells a `hil` command that reaches this session's server."""
+        return self.client.hints
+
+    def require_thread(self, thread_id: str) -> dict[str, Any]:
+        """The thread (`NotFound`, exit 4, when the server does not have it); it does not
+        become current (`open_thread` does that)."""
+        return self.client.get_thread(thread_id)
+
+    def state_of(self, thread_id: str) -> dict[str, Any]:
+        """The thread's state as the server reads it now (values, next nodes, tasks)."""
+        return self.client.get_state(thread_id)
+
+    def recent_threads(self, limit: int) -> list[Any]:
+        """Up to `limit` threads of the server, most recently updated first."""
+        return self.client.search_threads(limit=limit)
+
+    def thread_page(self, query: ThreadQuery, offset: int, size: int) -> Page:
+        """One page of the threads `query` asks for (`hilcli.threads.read_page`)."""
+        from hilcli.threads import read_page
+
+        return read_page(self.client, query, offset, size)
+
+    def owner_filter(self, assistant: str | None) -> dict[str, str] | None:
+        """The server-side filter for the threads of `assistant` (`hilcli.threads.owner_for`),
+        or None; a name the server does not have is a usage error (exit 2)."""
+        from hilcli.threads import owner_for
+
+        return owner_for(self.client, assistant)
+
+    def assistants(self) -> list[Assistant]:
+        """The server's assistants (`hilcli.assistants.server_assistants`)."""
+        from hilcli.assistants import server_assistants
+
+        return server_assistants(self.client)
 
     def outcome_now(self) -> RunOutcome:
         """The current thread's situation as if a run had just ended on it (a read: it

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hilcli.events import PendingInterrupt, interrupts_from_state, interrupts_from_thread
 from hilcli.interrupts import first_question
+
+if TYPE_CHECKING:
+    from hilcli.client import AgentClient
 
 #: Longest one-line question shown in a listing.
 QUESTION_LIMIT = 80
@@ -104,6 +107,19 @@ def owner_filter(assistant: str, assistants: Iterable[Any]) -> dict[str, str]:
     """
     graphs = {item.get("graph_id") for item in assistants if isinstance(item, Mapping)}
     return {GRAPH_KEY if assistant in graphs else ASSISTANT_KEY: assistant}
+
+
+def owner_for(client: AgentClient, assistant: str | None) -> dict[str, str] | None:
+    """The server-side filter for `-a NAME` (`owner_filter`), or None without a name.
+
+    A name the server has neither as an assistant nor as a graph would list nothing, like
+    an empty result: a usage error (exit 2) instead, naming the graphs, as `hil run -a`.
+    """
+    if not assistant:
+        return None
+    from hilcli.doctor import require_assistant
+
+    return owner_filter(assistant, require_assistant(client, assistant))
 
 
 @dataclass

@@ -305,6 +305,24 @@ def stale_answer(ctx: Context) -> dict[str, Any]:
     return {"thread_id": thread_id, "interrupt_id": pending.id, **given}
 
 
+@scenario
+def session_reads(ctx: Context) -> dict[str, Any]:
+    """`ask`: a thread waits (started directly, not recorded); the reads the chat, the inbox
+    and the commands make through `Session`: the thread, its state, the ten most recent
+    threads, the assistants, the owner filter of `-a ask` and the inbox's first page."""
+    from hilcli.inbox import waiting_query
+
+    thread_id = waiting_thread(ctx, "ask", "hi")
+    with ctx.session("ask", ScriptedTerminal()) as session:
+        session.require_thread(thread_id)
+        session.state_of(thread_id)
+        session.recent_threads(10)
+        session.assistants()
+        owner = session.owner_filter("ask")
+        session.thread_page(waiting_query(owner), 0, 20)
+    return {"thread_id": thread_id, "owner": owner}
+
+
 # -- what the server refuses -----------------------------------------------------------------
 
 

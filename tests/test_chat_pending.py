@@ -134,6 +134,9 @@ class ScriptedReader:
             raise step
         return step(prompt) if callable(step) else step
 
+    def configure_repl(self, *args: object, **kwargs: object) -> None:
+        """Nothing: no Tab, no toolbar (every `LineReader` is told the chat's commands)."""
+
 
 def test_the_toolbar_says_a_question_waits_after_ctrl_c(server_url: str, tmp_path: Path) -> None:
     from hilcli.client import AgentClient

@@ -17,7 +17,7 @@ def chat_command(
     display = make_display(env, opts)
     frontend = make_frontend(env, settings, display, interactive=True)
     session = make_session(env, opts, settings, display, interactive=True, frontend=frontend)
-    with session.client:
+    with session:
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         else:  # the thread is created with the first message; a typo'd -a is refused now
@@ -33,7 +33,7 @@ def attach_command(env: Environment, opts: CommonOptions, thread_id: str) -> Non
     display = make_display(env, opts)
     frontend = make_frontend(env, settings, display, interactive=True)
     session = make_session(env, opts, settings, display, interactive=True, frontend=frontend)
-    with session.client:
+    with session:
         session.open_thread(thread_id)
         Repl(session, settings, frontend).loop(attach=True)
 

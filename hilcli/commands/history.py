@@ -50,18 +50,14 @@ def history_command(
     settings = load_settings(env, opts)
     display = make_display(env, CommonOptions(json_output=opts.json_output))
     session = make_session(env, opts, settings, display, interactive=False)
-    with session.client:
-        session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
+    with session:
+        session.require_thread(thread_id)  # a thread that does not exist: exit 4
         cursor = time_travel.find(session, thread_id, before).id if before else None
         page = time_travel.history_page(session, thread_id, limit, cursor)
     if opts.json_output:
         print_json(env, [item.to_json() for item in page.checkpoints])
         return
-    from hilcli.render.history_view import print_history
-    from hilcli.render.tables import stdout_console
-
-    hints = session.client.hints
-    print_history(stdout_console(env), page.checkpoints, page.older, thread_id, hints)
+    display.history(page.checkpoints, page.older, thread_id, session.hints)
 
 
 # -- hil resume --checkpoint / --continue --------------------------------------------------------
@@ -91,12 +87,12 @@ def resume_at_command(
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
-    hints = session.client.hints
+    hints = session.hints
 
     def value_for(target: PendingInterrupt) -> Any:
         return answer.resume_value(target, parsed, thread_id, hints)
 
-    with session.client:
+    with session:
         _open(session, thread_id, settings.assistant_given)
         outcome = time_travel.answer_again(
             session, checkpoint, value_for if answer.given else None, interrupt_id=interrupt_id
@@ -114,7 +110,7 @@ def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
-    with session.client:
+    with session:
         _open(session, thread_id, settings.assistant_given)
         result = time_travel.continue_past(session)
         if has_prepared_answers(opts):
@@ -153,7 +149,7 @@ def run_at_command(
     display = make_display(env, opts)
     prepared = has_prepared_answers(opts)
     session = make_session(env, opts, settings, display, interactive=False)
-    with session.client:
+    with session:
         _open(session, thread_id, settings.assistant_given)
         point = time_travel.find(session, thread_id, checkpoint)
         outcome = time_travel.run_from(session, point.id, run_input)
@@ -260,8 +256,8 @@ def edit_command(
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
-    with session.client:
-        session.client.get_thread(thread_id)  # a thread that does not exist: exit 4
+    with session:
+        session.require_thread(thread_id)  # a thread that does not exist: exit 4
         checkpoint_id = time_travel.find(session, thread_id, checkpoint).id if checkpoint else None
         if values is None:
             new_id = edit_in_editor(

@@ -148,7 +148,7 @@ def run_command(
     # Prepared answers keep the run going; what they do not cover is asked on a terminal.
     ask_rest = prepared and env.interactive and not opts.json_output
     session = make_session(env, opts, settings, display, interactive=ask_rest)
-    with session.client, _thread_kept(session, display, opts.json_output):
+    with session, _thread_kept(session, display, opts.json_output):
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         outcome = session.run(input=run_input)
@@ -217,12 +217,12 @@ def resume_command(
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
-    hints = session.client.hints
+    hints = session.hints
 
     def value_for(target: PendingInterrupt) -> Any:
         return answer.resume_value(target, parsed, thread_id, hints)
 
-    with session.client, _thread_kept(session, display, opts.json_output):
+    with session, _thread_kept(session, display, opts.json_output):
         outcome = session.resume_one(
             thread_id,
             value_for if answer.given else None,

@@ -12,6 +12,10 @@ from typing import IO, Protocol, TextIO
 
 from hilcli.text import cell_width, fold
 
+#: What a reader is told of the chat's commands after one (`/assistant NAME`): the
+#: command, and the function giving its choices (value, what it is).
+ArgumentChoices = Mapping[str, Callable[[], Iterable[tuple[str, str]]]]
+
 
 class LineReader(Protocol):
     """Reads one line of input after showing `prompt`."""
@@ -20,6 +24,17 @@ class LineReader(Protocol):
 
     def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
         """One line (or block, with `multiline`); `default` is offered for editing."""
+
+    def configure_repl(
+        self,
+        commands: Sequence[tuple[str, str]],
+        toolbar: Callable[[], str] | None,
+        *,
+        arguments: ArgumentChoices | None = None,
+    ) -> None:
+        """The chat's `commands` (name, what it does) for Tab, and after a command in
+        `arguments` the choices it gives; `toolbar`'s text for the bottom of the screen.
+        A reader with neither completion nor toolbar does nothing with them."""
 
 
 class StdinReader:
@@ -30,6 +45,15 @@ class StdinReader:
     def __init__(self, stream: IO[str], echo: IO[str]) -> None:
         self.stream = stream
         self.echo = echo
+
+    def configure_repl(
+        self,
+        commands: Sequence[tuple[str, str]],
+        toolbar: Callable[[], str] | None,
+        *,
+        arguments: ArgumentChoices | None = None,
+    ) -> None:
+        """Nothing: piped lines have no Tab and no toolbar."""
 
     def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
         self.echo.write(prompt)
@@ -133,7 +157,7 @@ class PromptReader:
         commands: Sequence[tuple[str, str]],
         toolbar: Callable[[], str] | None,
         *,
-        arguments: Mapping[str, Callable[[], Iterable[tuple[str, str]]]] | None = None,
+        arguments: ArgumentChoices | None = None,
     ) -> None:
         """Offer `commands` (name, what it does) on Tab, and after a command in `arguments`
         the choices it gives; show `toolbar`'s text at the bottom."""

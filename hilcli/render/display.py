@@ -2,14 +2,16 @@
 
 `RichDisplay` draws for a person (colours on a terminal, plain text otherwise); `JsonDisplay`
 writes the contract's JSON Lines; `RawDisplay` prints events as the server sent them.
-The session never asks which one it has.
+The session never asks which one it has, and neither do the chat, the inbox or the commands:
+threads, a thread, a state and a history are shown through the display too, never by taking
+a console out of it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import IO, Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from rich.console import Console
 from rich.status import Status
@@ -19,7 +21,12 @@ from hilcli.environment import SYSTEM_CLOCK, Clock
 from hilcli.events import PendingInterrupt, StreamEvent
 from hilcli.render.consoles import make_console, on_terminal
 from hilcli.render.transcript import TranscriptView
-from hilcli.text import json_line, json_safe, safe_text
+from hilcli.text import json_line, json_safe, json_source, safe_text
+
+if TYPE_CHECKING:
+    from hilcli.hints import HilCommand
+    from hilcli.history import Checkpoint
+    from hilcli.threads import ThreadSummary
 
 __all__ = ["Display", "JsonDisplay", "RawDisplay", "RichDisplay", "make_console", "on_terminal"]
 
@@ -57,6 +64,34 @@ class Display(Protocol):
 
     def bell(self) -> None:
         """Ring the terminal bell (a question arrived after a long run)."""
+
+    def threads(
+        self, rows: Sequence[ThreadSummary], *, numbered: bool = False, empty: str | None = None
+    ) -> None:
+        """A listing of threads as given (newest first), numbered for picking by number;
+        `empty` is said when there are none."""
+
+    def thread(
+        self, thread: Mapping[str, Any], assistant: str, state: Mapping[str, Any] | None = None
+    ) -> None:
+        """One thread: its id, status, assistant and times; with its `state`, in detail
+        (latest messages or values, where it paused, every pending interrupt)."""
+
+    def conversation(self, values: Any, count: int = 10) -> None:
+        """A thread's latest `count` messages, or the values of a graph without messages."""
+
+    def state(self, state: Mapping[str, Any]) -> None:
+        """A thread's state: its values, the nodes next, the pending interrupts."""
+
+    def history(
+        self,
+        rows: Sequence[Checkpoint],
+        older: Checkpoint | None,
+        thread_id: str,
+        hints: HilCommand,
+    ) -> None:
+        """A page of a thread's checkpoints, newest first; `older` is the next one not shown
+        (how to list it is spelled by `hints`)."""
 
 
 class RichDisplay:
@@ -166,6 +201,63 @@ class RichDisplay:
         else:
             self.console.print(Text(f"✓ done (thread {thread})", style="dim green"))
 
+    # -- listings: threads, a thread, a state, a history ---------------------------------
+
+    def threads(
+        self, rows: Sequence[ThreadSummary], *, numbered: bool = False, empty: str | None = None
+    ) -> None:
+        from hilcli.render.tables import print_threads
+
+        if rows:
+            print_threads(self.console, rows, numbered=numbered)
+        elif empty is not None:
+            self.console.print(empty)
+
+    def thread(
+        self, thread: Mapping[str, Any], assistant: str, state: Mapping[str, Any] | None = None
+    ) -> None:
+        from hilcli.events import interrupts_from_state
+        from hilcli.render.tables import ThreadView
+
+        view = ThreadView(self.console)
+        view.header(thread, assistant)
+        if state is None:
+            return
+        pending = interrupts_from_state(state)
+        view.conversation(state.get("values"))
+        next_nodes = [str(node) for node in state.get("next") or ()]
+        if next_nodes and not pending:
+            where = "stopped at" if thread.get("status") == "error" else "paused before"
+            view.note(f"{where}: {', '.join(next_nodes)}")
+        view.interrupts(pending)
+
+    def conversation(self, values: Any, count: int = 10) -> None:
+        from hilcli.render.tables import ThreadView
+
+        ThreadView(self.console).conversation(values, count)
+
+    def state(self, state: Mapping[str, Any]) -> None:
+        from hilcli.events import interrupts_from_state
+        from hilcli.render.tables import ThreadView
+
+        view = ThreadView(self.console)
+        view.values(state.get("values"))
+        next_nodes = [str(node) for node in state.get("next") or ()]
+        if next_nodes:
+            self.notice(f"next: {', '.join(next_nodes)}")
+        view.interrupts(interrupts_from_state(state))
+
+    def history(
+        self,
+        rows: Sequence[Checkpoint],
+        older: Checkpoint | None,
+        thread_id: str,
+        hints: HilCommand,
+    ) -> None:
+        from hilcli.render.history_view import print_history
+
+        print_history(self.console, rows, older, thread_id, hints)
+
 
 class JsonDisplay:
     """The contract's JSON Lines: one object per stream event, then the `result` object."""
@@ -226,6 +318,42 @@ class JsonDisplay:
 
     def result(self, result: Mapping[str, Any], resume_hint: str | None) -> None:
         self._write(result)
+
+    # -- listings: stdout carries only the JSON Lines, so these are notices (stderr) -------
+
+    def threads(
+        self, rows: Sequence[ThreadSummary], *, numbered: bool = False, empty: str | None = None
+    ) -> None:
+        """One notice a thread: its id, status and first question."""
+        for row in rows:
+            self.notice(f"{row.thread_id}  {row.status}  {row.question}")
+        if not rows and empty is not None:
+            self.notice(empty)
+
+    def thread(
+        self, thread: Mapping[str, Any], assistant: str, state: Mapping[str, Any] | None = None
+    ) -> None:
+        """Nothing: `hil show --json` prints its own document."""
+
+    def conversation(self, values: Any, count: int = 10) -> None:
+        """Nothing: the messages are in the state (`/state`)."""
+
+    def state(self, state: Mapping[str, Any]) -> None:
+        """The values as indented JSON, in a notice."""
+        from hilcli.render.tables import VALUE_LIMIT
+
+        self.notice(json_source(state.get("values"), VALUE_LIMIT))
+
+    def history(
+        self,
+        rows: Sequence[Checkpoint],
+        older: Checkpoint | None,
+        thread_id: str,
+        hints: HilCommand,
+    ) -> None:
+        """One notice a checkpoint: its id, step and the nodes next."""
+        for item in rows:
+            self.notice(f"{item.id}  step {item.step}  next {', '.join(item.next)}")
 
 
 class RawDisplay(RichDisplay):

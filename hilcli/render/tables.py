@@ -1,5 +1,7 @@
 """Listings for people: threads, the inbox, one thread in detail, settings, doctor checks.
 
+The chat, the inbox and the thread commands show threads through their `Display`
+(`hilcli.render.display`), which draws with these on its own console.
 Everything that came from the server goes through `safe_text` into `Text`, never markup.
 """
 
@@ -36,12 +38,6 @@ def _cell(text: str, style: str = "") -> Text:
 def stdout_console(env: Environment) -> Console:
     """A console on `env`'s stdout: plain when it is not a terminal or `NO_COLOR` is set."""
     return make_console(env.stdout, plain=env.stdout_is_plain, terminal=env.stdout_is_terminal)
-
-
-def console_of(display: object) -> Console | None:
-    """The Rich console a display draws on (None for machine-readable displays)."""
-    console = getattr(display, "console", None)
-    return console if isinstance(console, Console) else None
 
 
 #: The narrowest question column a thread table is drawn with (when a thread has one).

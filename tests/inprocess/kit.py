@@ -117,6 +117,9 @@ class ScriptedReader:
         line = self.lines.pop(0)
         return line or default
 
+    def configure_repl(self, *args: object, **kwargs: object) -> None:
+        """Nothing: no Tab, no toolbar (every `LineReader` is told the chat's commands)."""
+
 
 @dataclass
 class Asked:
