@@ -4,22 +4,40 @@ Heavy modules (httpx, Rich rendering, prompt-toolkit) are imported inside the co
 `hil --help` stays fast. `main` is the one place that reads the process (its streams,
 terminal, variables, clock): it builds the `Environment` once and hands it to typer as the
 context's `obj`, and each command passes it on to the work in `hilcli.commands`.
+
+A command declares only its own arguments and names the groups of shared options it takes
+(`hilcli.cli_options`); its body receives the `Environment`, those options as one
+`CommonOptions`, and its own arguments.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import fields
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperCommand
 
+from hilcli.cli_options import (
+    ANSWERS,
+    BREAKPOINTS,
+    CONFIG_ONLY,
+    CONNECTION,
+    JSON_DOCUMENT,
+    JSON_LINES,
+    RUN_OUTPUT,
+    SERVER,
+    STREAM,
+    Group,
+    command,
+    environment,
+    json_output,
+    shared_option,
+)
 from hilcli.environment import Environment
 from hilcli.errors import ExitStatus, HilError, UsageError
 from hilcli.help import EPILOG, HilGroup
-from hilcli.options import CommonOptions, JsonAnswer, OnCtrlC, PreparedAnswer
+from hilcli.options import CommonOptions
 
 #: `-h` is `--help` everywhere (subcommands inherit it from the top context).
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
@@ -62,189 +80,29 @@ def _top(
     """A terminal client for human-in-the-loop LangGraph agents."""
 
 
-Url = Annotated[
-    str | None, typer.Option("--url", metavar="URL", help="Agent Server URL [env HIL_URL].")
-]
-Assistant = Annotated[
-    str | None,
-    typer.Option(
-        "--assistant", "-a", metavar="ID", help="Assistant or graph id [env HIL_ASSISTANT]."
-    ),
-]
-ApiKey = Annotated[
-    str | None,
-    typer.Option("--api-key", metavar="KEY", help="API key, sent as x-api-key [env HIL_API_KEY]."),
-]
-Header = Annotated[
-    list[str] | None,
-    typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value'."),
-]
-Config = Annotated[
-    str | None, typer.Option("--config", metavar="PATH", help="Config file [env HIL_CONFIG].")
-]
-Profile = Annotated[
-    str | None,
-    typer.Option("--profile", "-p", metavar="NAME", help="Config profile [env HIL_PROFILE]."),
-]
-Json = Annotated[bool, typer.Option("--json", help="JSON Lines output.")]
-JsonDocument = Annotated[bool, typer.Option("--json", help="One JSON document.")]
-Raw = Annotated[bool, typer.Option("--raw", help="Print events as the server sent them.")]
-StreamMode = Annotated[
-    list[str] | None,
-    typer.Option("--stream-mode", metavar="MODE", help="Add a stream mode (repeatable)."),
-]
-CtrlC = Annotated[OnCtrlC, typer.Option("--on-ctrl-c", help="What Ctrl-C during a run does.")]
-Debug = Annotated[bool, typer.Option("--debug", help="Full tracebacks and protocol logging.")]
 Thread = Annotated[str | None, typer.Option("--thread", metavar="ID", help="Continue this thread.")]
-Answers = Annotated[
-    str | None,
-    typer.Option(
-        "--answers",
-        metavar="FILE",
-        help="TOML rules that answer matching interrupts automatically.",
-    ),
-]
-Answer = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--answer", metavar="TEXT", help="Answer the next pending interrupt with this (repeatable)."
-    ),
-]
-
-AnswerJson = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--answer-json",
-        metavar="JSON",
-        help="Answer the next pending interrupt with this JSON value (repeatable; in order "
-        "with --answer).",
-    ),
-]
-
-# Time travel (hilcli/commands/history.py): breakpoints and the checkpoint a run starts from.
-InterruptBefore = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--interrupt-before",
-        metavar="NODE",
-        help="Pause every run before this node (repeatable; '*': every node).",
-    ),
-]
-InterruptAfter = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--interrupt-after",
-        metavar="NODE",
-        help="Pause every run after this node (repeatable; '*': every node).",
-    ),
-]
-Checkpoint = Annotated[
-    str | None,
-    typer.Option(
-        "--checkpoint",
-        metavar="C",
-        help="Start from this checkpoint of the thread (its id as `hil history` shows it).",
-    ),
-]
-
-#: `ctx.meta` key: which of `--answer` / `--answer-json` came first, second, ...
-_ANSWER_ORDER = "hil.answer_order"
 
 
-class AnswersInOrder(TyperCommand):
-    """A command that remembers the order of its `--answer` and `--answer-json` values.
-
-    Click hands each option its own list; the order across the two is only seen while
-    parsing, so it is kept in `ctx.meta` for `_options`.
-    """
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
-        except Exception:  # a usage error: the real parse below reports it
-            order = []
-        ctx.meta[_ANSWER_ORDER] = [
-            param.name for param in order if param.name in ("answer", "answer_json")
-        ]
-        return super().parse_args(ctx, args)
-
-
-def _prepared(texts: list[str], jsons: list[str], ctx: Any) -> list[PreparedAnswer]:
-    """`--answer` texts and parsed `--answer-json` values, in the order they were typed."""
-    import json
-
-    meta = getattr(ctx, "meta", None) or {}
-    order = meta.get(_ANSWER_ORDER) or ["answer"] * len(texts) + ["answer_json"] * len(jsons)
-    text_iter, json_iter = iter(texts), iter(jsons)
-    prepared: list[PreparedAnswer] = []
-    for number, name in enumerate(order, start=1):
-        if name == "answer":
-            prepared.append(next(text_iter))
-            continue
-        raw = next(json_iter)
-        try:
-            prepared.append(JsonAnswer(raw, json.loads(raw)))
-        except ValueError as exc:
-            raise UsageError(
-                f"--answer-json {raw!r} (answer #{number}) is not valid JSON: {exc}.",
-                hint='Quote it for the shell: --answer-json \'{"type": "accept"}\'; '
-                "a plain text goes with --answer.",
-            ) from None
-    return prepared
-
-
-def environment(ctx: typer.Context) -> Environment:
-    """The `Environment` `main` built; the process's own when typer was run without `main`
-    (`app(...)` called directly)."""
-    found = ctx.find_object(Environment)
-    return found if found is not None else Environment.from_process()
-
-
-def _options(values: dict[str, Any]) -> CommonOptions:
-    """The shared options among a command's parameters (`locals()`), unset ones left out."""
-    known = {item.name for item in fields(CommonOptions)}
-    given = {key: value for key, value in values.items() if key in known and value is not None}
-    if "answer" in values or "answer_json" in values:
-        texts, jsons = values.get("answer") or [], values.get("answer_json") or []
-        prepared = _prepared(texts, jsons, values.get("ctx"))
-        given.pop("answer", None)
-        if prepared:
-            given["answer"] = prepared
-    return CommonOptions(**given)
-
-
-@app.command(cls=AnswersInOrder)
-def chat(
-    ctx: typer.Context,
-    url: Url = None,
-    assistant: Assistant = None,
-    thread: Thread = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    raw: Raw = False,
-    stream_mode: StreamMode = None,
-    on_ctrl_c: CtrlC = OnCtrlC.cancel,
-    answers: Answers = None,
-    answer: Answer = None,
-    answer_json: AnswerJson = None,
-    interrupt_before: InterruptBefore = None,
-    interrupt_after: InterruptAfter = None,
-    debug: Debug = False,
-) -> None:
+@command(app, CONNECTION, RUN_OUTPUT, ANSWERS, BREAKPOINTS)
+def chat(env: Environment, opts: CommonOptions, thread: Thread = None) -> None:
     """Chat with an agent; answer its questions as they come."""
     from hilcli.commands.conversation import chat_command
 
-    opts = _options(locals())
-    chat_command(environment(ctx), opts, thread)
+    chat_command(env, opts, thread)
 
 
-@app.command(
-    cls=AnswersInOrder, short_help="Run once, stream it to the end (exit 3: waits for input)."
+@command(
+    app,
+    CONNECTION,
+    JSON_LINES,
+    RUN_OUTPUT,
+    ANSWERS,
+    BREAKPOINTS,
+    short_help="Run once, stream it to the end (exit 3: waits for input).",
 )
 def run(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     message: Annotated[
         str | None, typer.Argument(metavar="MESSAGE", help="The message to send.")
     ] = None,
@@ -253,39 +111,37 @@ def run(
         typer.Option("--input-json", metavar="JSON", help="Send this JSON as the run input."),
     ] = None,
     thread: Thread = None,
-    url: Url = None,
-    assistant: Assistant = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    json_output: Json = False,
-    raw: Raw = False,
-    stream_mode: StreamMode = None,
-    on_ctrl_c: CtrlC = OnCtrlC.cancel,
-    answers: Answers = None,
-    answer: Answer = None,
-    answer_json: AnswerJson = None,
-    checkpoint: Checkpoint = None,
-    interrupt_before: InterruptBefore = None,
-    interrupt_after: InterruptAfter = None,
-    debug: Debug = False,
-) -> None:
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--checkpoint",
+            metavar="C",
+            help="Start from this checkpoint of the thread (its id as `hil history` shows it).",
+        ),
+    ] = None,
+) -> int:
     """Start a run, stream it to the end, and exit (3 when it waits for input)."""
-    from hilcli.commands.oneshot import run_command
-
-    opts = _options(locals())
-    env = environment(ctx)
     if checkpoint is not None:  # from a checkpoint: a new branch, or a replay without input
         from hilcli.commands.history import run_at_command
 
-        raise typer.Exit(run_at_command(env, opts, message, input_json, thread, checkpoint))
-    raise typer.Exit(run_command(env, opts, message, input_json, thread))
+        return run_at_command(env, opts, message, input_json, thread, checkpoint)
+    from hilcli.commands.oneshot import run_command
+
+    return run_command(env, opts, message, input_json, thread)
 
 
-@app.command(cls=AnswersInOrder, short_help="Answer a waiting thread and stream the resumed run.")
+@command(
+    app,
+    CONNECTION,
+    JSON_LINES,
+    RUN_OUTPUT,
+    ANSWERS,
+    BREAKPOINTS,
+    short_help="Answer a waiting thread and stream the resumed run.",
+)
 def resume(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread waiting for input.")],
     value: Annotated[
         str | None, typer.Option("--value", metavar="TEXT", help="Answer with this text.")
@@ -304,19 +160,6 @@ def resume(
         str | None,
         typer.Option("--interrupt-id", metavar="ID", help="Which pending interrupt to answer."),
     ] = None,
-    url: Url = None,
-    assistant: Assistant = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    json_output: Json = False,
-    raw: Raw = False,
-    stream_mode: StreamMode = None,
-    on_ctrl_c: CtrlC = OnCtrlC.cancel,
-    answers: Answers = None,
-    answer: Answer = None,
-    answer_json: AnswerJson = None,
     checkpoint: Annotated[
         str | None,
         typer.Option(
@@ -328,58 +171,44 @@ def resume(
     continue_run: Annotated[
         bool, typer.Option("--continue", help="Go on past a breakpoint pause.")
     ] = False,
-    interrupt_before: InterruptBefore = None,
-    interrupt_after: InterruptAfter = None,
-    debug: Debug = False,
-) -> None:
+) -> int:
     """Answer a thread's pending interrupt and stream the resumed run to its end."""
     from hilcli.commands.oneshot import ResumeAnswer, resume_command
 
-    opts = _options(locals())
     typed = ResumeAnswer(
         value=value, value_json=value_json, approve=approve, reject=reject, message=message
     )
-    env = environment(ctx)
     if checkpoint is not None or continue_run:
         from hilcli.commands.history import resume_at_command
 
-        raise typer.Exit(
-            resume_at_command(env, opts, thread, typed, interrupt_id, checkpoint, continue_run)
-        )
-    raise typer.Exit(resume_command(env, opts, thread, typed, interrupt_id))
+        return resume_at_command(env, opts, thread, typed, interrupt_id, checkpoint, continue_run)
+    return resume_command(env, opts, thread, typed, interrupt_id)
 
 
-@app.command(cls=AnswersInOrder, short_help="Join the run running on a thread, then chat on it.")
+@command(
+    app,
+    CONNECTION,
+    RUN_OUTPUT,
+    ANSWERS,
+    short_help="Join the run running on a thread, then chat on it.",
+)
 def attach(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     thread: Annotated[
         str, typer.Argument(metavar="THREAD", help="The thread whose running run to join.")
     ],
-    url: Url = None,
-    assistant: Assistant = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    raw: Raw = False,
-    stream_mode: StreamMode = None,
-    on_ctrl_c: CtrlC = OnCtrlC.cancel,
-    answers: Answers = None,
-    answer: Answer = None,
-    answer_json: AnswerJson = None,
-    debug: Debug = False,
 ) -> None:
     """Join the run running on a thread (or say there is none), then chat on it."""
     from hilcli.commands.conversation import attach_command
 
-    opts = _options(locals())
-    attach_command(environment(ctx), opts, thread)
+    attach_command(env, opts, thread)
 
 
-@app.command(short_help="Chat with example graphs on a local server (no key needed).")
+@command(app, short_help="Chat with example graphs on a local server (no key needed).")
 def demo(
-    ctx: typer.Context,
-    debug: Debug = False,
+    env: Environment,
+    opts: CommonOptions,
     port: Annotated[
         int, typer.Option("--port", metavar="PORT", help="Port for the demo server (0: free).")
     ] = 0,
@@ -387,7 +216,7 @@ def demo(
     """Start a local server with example graphs and chat with it (no key, no network)."""
     from hilcli.commands.conversation import demo_command
 
-    demo_command(environment(ctx), debug=debug, port=port)
+    demo_command(env, debug=opts.debug, port=port)
 
 
 # -- threads, inbox, config, doctor (hilcli/commands/threads.py) ------------------------------
@@ -402,65 +231,65 @@ class ThreadStatus(StrEnum):
     error = "error"
 
 
-@app.command()
+#: `hil threads -a`: the same setting as everywhere, in the words of a filter.
+OWNED_BY: Group = (
+    shared_option(
+        "assistant",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--assistant", "-a", metavar="ID", help="Only threads of this graph or assistant."
+            ),
+        ],
+        None,
+    ),
+)
+
+
+@command(app, OWNED_BY, JSON_DOCUMENT, SERVER)
 def threads(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     status: Annotated[
         ThreadStatus | None, typer.Option("--status", help="Only threads with this status.")
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, metavar="N", help="At most this many.")
     ] = 20,
-    assistant: Annotated[
-        str | None,
-        typer.Option(
-            "--assistant", "-a", metavar="ID", help="Only threads of this graph or assistant."
-        ),
-    ] = None,
     page_size: Annotated[
         int | None, typer.Option("--page-size", min=1, max=100, hidden=True)
     ] = None,  # threads per request (100): smaller in tests and benchmarks
-    json_output: JsonDocument = False,
-    url: Url = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    debug: Debug = False,
 ) -> None:
     """List threads, newest first, with the first pending question."""
     from hilcli.commands.threads import threads_command
 
-    opts = _options(locals())
-    threads_command(environment(ctx), opts, status.value if status else None, limit, page_size)
+    threads_command(env, opts, status.value if status else None, limit, page_size)
 
 
-@app.command(short_help="A thread: status, latest messages, pending questions.")
+@command(
+    app, JSON_DOCUMENT, SERVER, short_help="A thread: status, latest messages, pending questions."
+)
 def show(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     thread: Annotated[str, typer.Argument(metavar="THREAD", help="The thread to show.")],
-    json_output: JsonDocument = False,
-    url: Url = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    debug: Debug = False,
 ) -> None:
     """Show a thread: status, latest messages or values, pending interrupts."""
     from hilcli.commands.threads import show_command
 
-    opts = _options(locals())
-    show_command(environment(ctx), opts, thread)
+    show_command(env, opts, thread)
 
 
-@app.command(short_help="Every thread waiting for input: pick one, answer it.")
+@command(
+    app,
+    json_output("Print the waiting threads as JSON and exit."),
+    CONNECTION,
+    STREAM,
+    short_help="Every thread waiting for input: pick one, answer it.",
+)
 def inbox(
-    ctx: typer.Context,
-    assistant: Assistant = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the waiting threads as JSON and exit.")
-    ] = False,
+    env: Environment,
+    opts: CommonOptions,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -471,38 +300,19 @@ def inbox(
             help="Threads per page (20; n/p change pages). --json lists all, N per request.",
         ),
     ] = None,
-    url: Url = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    stream_mode: StreamMode = None,
-    on_ctrl_c: CtrlC = OnCtrlC.cancel,
-    debug: Debug = False,
 ) -> None:
     """Every thread waiting for input: pick one, answer it, watch the run finish."""
     from hilcli.commands.threads import inbox_command
 
-    opts = _options(locals())
-    inbox_command(environment(ctx), opts, limit)
+    inbox_command(env, opts, limit)
 
 
-@app.command(short_help="Check the server, the credentials and the assistant.")
-def doctor(
-    ctx: typer.Context,
-    url: Url = None,
-    assistant: Assistant = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    debug: Debug = False,
-) -> None:
+@command(app, CONNECTION, short_help="Check the server, the credentials and the assistant.")
+def doctor(env: Environment, opts: CommonOptions) -> int:
     """Check the server, the credentials and the assistant (exit 5: unreachable or refused)."""
     from hilcli.commands.settings import doctor_command
 
-    opts = _options(locals())
-    raise typer.Exit(doctor_command(environment(ctx), opts))
+    return doctor_command(env, opts)
 
 
 config_app = typer.Typer(
@@ -515,40 +325,30 @@ config_app = typer.Typer(
 app.add_typer(config_app)
 
 
-@config_app.command("show")
-def config_show(
-    ctx: typer.Context,
-    url: Url = None,
-    assistant: Assistant = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    json_output: JsonDocument = False,
-    debug: Debug = False,
-) -> None:
+@command(config_app, CONNECTION, JSON_DOCUMENT, name="show")
+def config_show(env: Environment, opts: CommonOptions) -> None:
     """The effective settings and where each came from (API key redacted)."""
     from hilcli.commands.settings import config_show_command
 
-    opts = _options(locals())
-    config_show_command(environment(ctx), opts)
+    config_show_command(env, opts)
 
 
-@config_app.command("path")
-def config_path(
-    ctx: typer.Context,
-    config: Config = None,
-    debug: Debug = False,
-) -> None:
+@command(config_app, CONFIG_ONLY, name="path")
+def config_path(env: Environment, opts: CommonOptions) -> None:
     """The path of the config file in use."""
     from hilcli.commands.settings import config_path_command
 
-    config_path_command(environment(ctx), _options(locals()))
+    config_path_command(env, opts)
 
 
-@config_app.command("init", short_help="Write a commented config file that explains every key.")
+@command(
+    config_app,
+    name="init",
+    short_help="Write a commented config file that explains every key.",
+)
 def config_init(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     path: Annotated[
         str | None,
         typer.Option(
@@ -558,13 +358,12 @@ def config_init(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
-    debug: Debug = False,
 ) -> None:
     """Write a commented config file that describes every key (never over a file without
     --force)."""
     from hilcli.commands.settings import config_init_command
 
-    config_init_command(environment(ctx), path, force=force)
+    config_init_command(env, path, force=force)
 
 
 # `hil history` and `hil edit` (time travel) are declared in hilcli/cli_history.py.

@@ -1,7 +1,7 @@
 """The time-travel commands' options: `hil history` and `hil edit` (option parsing only).
 
-Imported by `hilcli.cli` once its shared options exist, so these commands take the same
-connection flags as every other; the work is in `hilcli.commands.history`.
+Imported by `hilcli.cli` once `app` exists; these commands take the same shared options as
+every other (`hilcli.cli_options`); the work is in `hilcli.commands.history`.
 """
 
 from __future__ import annotations
@@ -10,26 +10,23 @@ from typing import Annotated
 
 import typer
 
-from hilcli.cli import (
-    ApiKey,
-    Assistant,
-    Config,
-    Debug,
-    Header,
-    JsonDocument,
-    Profile,
-    Url,
-    _options,
-    app,
-    environment,
-)
+from hilcli.cli import app
+from hilcli.cli_options import CONNECTION, JSON_DOCUMENT, SERVER, command
+from hilcli.environment import Environment
+from hilcli.options import CommonOptions
 
 ThreadArg = Annotated[str, typer.Argument(metavar="THREAD", help="The thread.")]
 
 
-@app.command(short_help="A thread's checkpoints, newest first, with their questions.")
+@command(
+    app,
+    JSON_DOCUMENT,
+    SERVER,
+    short_help="A thread's checkpoints, newest first, with their questions.",
+)
 def history(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     thread: ThreadArg,
     limit: Annotated[
         int, typer.Option("--limit", min=1, metavar="N", help="At most this many checkpoints.")
@@ -38,26 +35,23 @@ def history(
         str | None,
         typer.Option("--before", metavar="C", help="Only checkpoints older than checkpoint C."),
     ] = None,
-    json_output: JsonDocument = False,
-    url: Url = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    debug: Debug = False,
 ) -> None:
     """The thread's checkpoints, newest first: id, step, what produced it (input, a node's
     writes, an edit, a fork), the checkpoint it came from (⑂ marks a branch), the next
     nodes and the first question asked there."""
     from hilcli.commands.history import history_command
 
-    opts = _options(locals())
-    history_command(environment(ctx), opts, thread, limit, before)
+    history_command(env, opts, thread, limit, before)
 
 
-@app.command(short_help="Write values to a thread's state (a new checkpoint); print its id.")
+@command(
+    app,
+    CONNECTION,
+    short_help="Write values to a thread's state (a new checkpoint); print its id.",
+)
 def edit(
-    ctx: typer.Context,
+    env: Environment,
+    opts: CommonOptions,
     thread: ThreadArg,
     set_json: Annotated[
         str | None,
@@ -77,18 +71,10 @@ def edit(
         str | None,
         typer.Option("--checkpoint", metavar="C", help="Edit from this checkpoint (a new branch)."),
     ] = None,
-    url: Url = None,
-    assistant: Assistant = None,
-    api_key: ApiKey = None,
-    header: Header = None,
-    config: Config = None,
-    profile: Profile = None,
-    debug: Debug = False,
 ) -> None:
     """Write values to the thread's state, as if NODE had written them; without --set-json,
     open the current values in $VISUAL/$EDITOR, show the difference and ask before writing.
     Prints the new checkpoint's id."""
     from hilcli.commands.history import edit_command
 
-    opts = _options(locals())
-    edit_command(environment(ctx), opts, thread, set_json, as_node, checkpoint)
+    edit_command(env, opts, thread, set_json, as_node, checkpoint)

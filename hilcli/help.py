@@ -63,7 +63,12 @@ class PlainArgument(TyperArgument):
 
 
 class PlainOption(TyperOption):
-    """An option whose bounds read `at least 1` or `1 to 100`, not `x>=1` or `1<=x<=100`."""
+    """An option whose bounds read `at least 1` or `1 to 100`, not `x>=1` or `1<=x<=100`, and
+    whose choices read `cancel|detach`, like a metavar, not the framework's `<cancel|detach>`."""
+
+    def display_type(self, ctx: Any) -> str:
+        choices = _choices(self)
+        return "|".join(choices) if choices else super().display_type(ctx)
 
     def _get_number_range_help_str(self) -> str | None:
         low, high = getattr(self, "min", None), getattr(self, "max", None)
