@@ -22,7 +22,6 @@ from hilcli.text import one_line, shorten
 if TYPE_CHECKING:
     from hilcli.frontend import Frontend
     from hilcli.options import PreparedAnswer
-    from hilcli.prompts.reader import LineReader
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome
 
@@ -42,11 +41,6 @@ class RuleAnsweringTerminal:
     def display(self) -> Display:
         """The wrapped frontend's display."""
         return self.inner.display
-
-    @property
-    def reader(self) -> LineReader | None:
-        """The wrapped frontend's line reader (None without a terminal)."""
-        return self.inner.reader
 
     def run_started(self) -> None:
         self.inner.run_started()
