@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,7 +24,7 @@ from hilcli.cli_options import (
     CONFIG_ONLY,
     CONNECTION,
     JSON_DOCUMENT,
-    JSON_LINES,
+    ONE_RUN,
     RUN_OUTPUT,
     SERVER,
     STREAM,
@@ -32,7 +32,7 @@ from hilcli.cli_options import (
     command,
     environment,
     json_output,
-    shared_option,
+    text_option,
 )
 from hilcli.environment import Environment
 from hilcli.errors import ExitStatus, HilError, UsageError
@@ -42,16 +42,22 @@ from hilcli.options import CommonOptions
 #: `-h` is `--help` everywhere (subcommands inherit it from the top context).
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
-app = typer.Typer(
-    name="hil",
-    cls=HilGroup,
-    help="A terminal client for human-in-the-loop LangGraph agents.",
+
+def _group(name: str, help: str, **settings: Any) -> typer.Typer:
+    """A command group (`hil`, `hil config`): commands listed in hil's own words (`HilGroup`),
+    plain text (no Rich markup), and its help when called without a command."""
+    return typer.Typer(
+        name=name, cls=HilGroup, help=help, no_args_is_help=True, rich_markup_mode=None, **settings
+    )
+
+
+app = _group(
+    "hil",
+    "A terminal client for human-in-the-loop LangGraph agents.",
     epilog=EPILOG,
     context_settings=HELP_OPTIONS,
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 
@@ -91,15 +97,7 @@ def chat(env: Environment, opts: CommonOptions, thread: Thread = None) -> None:
     chat_command(env, opts, thread)
 
 
-@command(
-    app,
-    CONNECTION,
-    JSON_LINES,
-    RUN_OUTPUT,
-    ANSWERS,
-    BREAKPOINTS,
-    short_help="Run once, stream it to the end (exit 3: waits for input).",
-)
+@command(app, ONE_RUN, short_help="Run once, stream it to the end (exit 3: waits for input).")
 def run(
     env: Environment,
     opts: CommonOptions,
@@ -130,15 +128,7 @@ def run(
     return run_command(env, opts, message, input_json, thread)
 
 
-@command(
-    app,
-    CONNECTION,
-    JSON_LINES,
-    RUN_OUTPUT,
-    ANSWERS,
-    BREAKPOINTS,
-    short_help="Answer a waiting thread and stream the resumed run.",
-)
+@command(app, ONE_RUN, short_help="Answer a waiting thread and stream the resumed run.")
 def resume(
     env: Environment,
     opts: CommonOptions,
@@ -233,15 +223,12 @@ class ThreadStatus(StrEnum):
 
 #: `hil threads -a`: the same setting as everywhere, in the words of a filter.
 OWNED_BY: Group = (
-    shared_option(
+    text_option(
         "assistant",
-        Annotated[
-            str | None,
-            typer.Option(
-                "--assistant", "-a", metavar="ID", help="Only threads of this graph or assistant."
-            ),
-        ],
-        None,
+        "--assistant",
+        "-a",
+        metavar="ID",
+        help="Only threads of this graph or assistant.",
     ),
 )
 
@@ -315,13 +302,7 @@ def doctor(env: Environment, opts: CommonOptions) -> int:
     return doctor_command(env, opts)
 
 
-config_app = typer.Typer(
-    name="config",
-    cls=HilGroup,
-    help="The settings in effect and the config file.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+config_app = _group("config", "The settings in effect and the config file.")
 app.add_typer(config_app)
 
 

@@ -36,150 +36,90 @@ def shared_option(name: str, annotation: Any, default: Any) -> inspect.Parameter
     )
 
 
-URL = shared_option(
-    "url",
-    Annotated[
-        str | None, typer.Option("--url", metavar="URL", help="Agent Server URL [env HIL_URL].")
-    ],
-    None,
-)
-ASSISTANT = shared_option(
+def text_option(name: str, *flags: str, metavar: str, help: str) -> inspect.Parameter:
+    """A shared option that takes one text (None when not given)."""
+    option = typer.Option(*flags, metavar=metavar, help=help)
+    return shared_option(name, Annotated[str | None, option], None)
+
+
+def texts_option(name: str, *flags: str, metavar: str, help: str) -> inspect.Parameter:
+    """A shared option given any number of times (None when not given)."""
+    option = typer.Option(*flags, metavar=metavar, help=help)
+    return shared_option(name, Annotated[list[str] | None, option], None)
+
+
+def flag_option(name: str, flag: str, help: str) -> inspect.Parameter:
+    """A shared on/off flag, off by default."""
+    return shared_option(name, Annotated[bool, typer.Option(flag, help=help)], False)
+
+
+URL = text_option("url", "--url", metavar="URL", help="Agent Server URL [env HIL_URL].")
+ASSISTANT = text_option(
     "assistant",
-    Annotated[
-        str | None,
-        typer.Option(
-            "--assistant", "-a", metavar="ID", help="Assistant or graph id [env HIL_ASSISTANT]."
-        ),
-    ],
-    None,
+    "--assistant",
+    "-a",
+    metavar="ID",
+    help="Assistant or graph id [env HIL_ASSISTANT].",
 )
-API_KEY = shared_option(
-    "api_key",
-    Annotated[
-        str | None,
-        typer.Option(
-            "--api-key", metavar="KEY", help="API key, sent as x-api-key [env HIL_API_KEY]."
-        ),
-    ],
-    None,
+API_KEY = text_option(
+    "api_key", "--api-key", metavar="KEY", help="API key, sent as x-api-key [env HIL_API_KEY]."
 )
-HEADER = shared_option(
-    "header",
-    Annotated[
-        list[str] | None,
-        typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value'."),
-    ],
-    None,
+HEADER = texts_option(
+    "header", "--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value'."
 )
-CONFIG_FILE = shared_option(
-    "config",
-    Annotated[
-        str | None, typer.Option("--config", metavar="PATH", help="Config file [env HIL_CONFIG].")
-    ],
-    None,
+CONFIG_FILE = text_option(
+    "config", "--config", metavar="PATH", help="Config file [env HIL_CONFIG]."
 )
-PROFILE = shared_option(
-    "profile",
-    Annotated[
-        str | None,
-        typer.Option("--profile", "-p", metavar="NAME", help="Config profile [env HIL_PROFILE]."),
-    ],
-    None,
+PROFILE = text_option(
+    "profile", "--profile", "-p", metavar="NAME", help="Config profile [env HIL_PROFILE]."
 )
-RAW = shared_option(
-    "raw",
-    Annotated[bool, typer.Option("--raw", help="Print events as the server sent them.")],
-    False,
-)
-STREAM_MODE = shared_option(
-    "stream_mode",
-    Annotated[
-        list[str] | None,
-        typer.Option("--stream-mode", metavar="MODE", help="Add a stream mode (repeatable)."),
-    ],
-    None,
+RAW = flag_option("raw", "--raw", "Print events as the server sent them.")
+STREAM_MODE = texts_option(
+    "stream_mode", "--stream-mode", metavar="MODE", help="Add a stream mode (repeatable)."
 )
 ON_CTRL_C = shared_option(
     "on_ctrl_c",
     Annotated[OnCtrlC, typer.Option("--on-ctrl-c", help="What Ctrl-C during a run does.")],
     OnCtrlC.cancel,
 )
-ANSWERS_FILE = shared_option(
+ANSWERS_FILE = text_option(
     "answers",
-    Annotated[
-        str | None,
-        typer.Option(
-            "--answers",
-            metavar="FILE",
-            help="TOML rules that answer matching interrupts automatically.",
-        ),
-    ],
-    None,
+    "--answers",
+    metavar="FILE",
+    help="TOML rules that answer matching interrupts automatically.",
 )
-ANSWER = shared_option(
+ANSWER = texts_option(
     "answer",
-    Annotated[
-        list[str] | None,
-        typer.Option(
-            "--answer",
-            metavar="TEXT",
-            help="Answer the next pending interrupt with this (repeatable).",
-        ),
-    ],
-    None,
+    "--answer",
+    metavar="TEXT",
+    help="Answer the next pending interrupt with this (repeatable).",
 )
 #: Not a `CommonOptions` field of its own: merged with `--answer`, in the order typed.
-ANSWER_JSON = shared_option(
+ANSWER_JSON = texts_option(
     "answer_json",
-    Annotated[
-        list[str] | None,
-        typer.Option(
-            "--answer-json",
-            metavar="JSON",
-            help="Answer the next pending interrupt with this JSON value (repeatable; in order "
-            "with --answer).",
-        ),
-    ],
-    None,
+    "--answer-json",
+    metavar="JSON",
+    help="Answer the next pending interrupt with this JSON value (repeatable; in order "
+    "with --answer).",
 )
-INTERRUPT_BEFORE = shared_option(
+INTERRUPT_BEFORE = texts_option(
     "interrupt_before",
-    Annotated[
-        list[str] | None,
-        typer.Option(
-            "--interrupt-before",
-            metavar="NODE",
-            help="Pause every run before this node (repeatable; '*': every node).",
-        ),
-    ],
-    None,
+    "--interrupt-before",
+    metavar="NODE",
+    help="Pause every run before this node (repeatable; '*': every node).",
 )
-INTERRUPT_AFTER = shared_option(
+INTERRUPT_AFTER = texts_option(
     "interrupt_after",
-    Annotated[
-        list[str] | None,
-        typer.Option(
-            "--interrupt-after",
-            metavar="NODE",
-            help="Pause every run after this node (repeatable; '*': every node).",
-        ),
-    ],
-    None,
+    "--interrupt-after",
+    metavar="NODE",
+    help="Pause every run after this node (repeatable; '*': every node).",
 )
-DEBUG = shared_option(
-    "debug",
-    Annotated[bool, typer.Option("--debug", help="Full tracebacks and protocol logging.")],
-    False,
-)
+DEBUG = flag_option("debug", "--debug", "Full tracebacks and protocol logging.")
 
 
 def json_output(help_text: str) -> Group:
     """`--json`, with what it prints in this command's words."""
-    return (
-        shared_option(
-            "json_output", Annotated[bool, typer.Option("--json", help=help_text)], False
-        ),
-    )
+    return (flag_option("json_output", "--json", help_text),)
 
 
 #: The server, the credentials and the config file, without the assistant (`threads`, `show`).
@@ -196,6 +136,8 @@ ANSWERS: Group = (ANSWERS_FILE, ANSWER, ANSWER_JSON)
 BREAKPOINTS: Group = (INTERRUPT_BEFORE, INTERRUPT_AFTER)
 JSON_LINES = json_output("JSON Lines output.")
 JSON_DOCUMENT = json_output("One JSON document.")
+#: A run streamed to its end from the command line (`run`, `resume`).
+ONE_RUN: Group = (*CONNECTION, *JSON_LINES, *RUN_OUTPUT, *ANSWERS, *BREAKPOINTS)
 #: Only the config file (`hil config path`).
 CONFIG_ONLY: Group = (CONFIG_FILE,)
 
