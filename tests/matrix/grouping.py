@@ -5,7 +5,9 @@ workers; with pytest 9.2 (node ids became immutable `NodeId` objects) that assig
 takes effect, so the marked tests were spread over every worker and each worker started its own
 copy of each matrix server. This scheduler keeps xdist's grouping where the suffix is there and
 otherwise groups the matrix tests by the server kind in their parameter id, which the
-controller can read from the node id alone.
+controller can read from the node id alone (a matrix test outside tests/test_matrix*.py is
+named test_every_server_*: its kind's server is then started once, not once more wherever
+it lands).
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from xdist.scheduler import LoadGroupScheduling
 
 from tests.matrix.servers import KINDS
 
-_MATRIX_TEST = re.compile(r"(?:^|/)test_matrix[^/]*\.py::[^\[]+\[(?P<params>.+)\]$")
+# A matrix test: any test of a tests/test_matrix*.py file, or a test named test_every_server_*
+# in another file (it takes `matrix_server` too), with the server kind in its parameter id.
+_MATRIX_TEST = re.compile(
+    r"(?:^|/)(?:test_matrix[^/]*\.py::[^\[]+|[^/]+\.py::test_every_server_[^\[]*)"
+    r"\[(?P<params>.+)\]$"
+)
 
 
 def matrix_group(nodeid: str) -> str | None:
