@@ -66,7 +66,7 @@ def _history(repl: Repl, arg: str) -> bool:
     page = repl._guard(lambda: time_travel.history_page(repl.session, thread_id, limit, None))
     if page is None:
         return True
-    repl.display.history(page.checkpoints, page.older, thread_id, repl.session.hints)
+    repl.display.history(page, thread_id, repl.session.hints)
     if page.checkpoints:
         repl.display.notice("/rewind CHECKPOINT goes back to one (the ids as listed).")
     return True

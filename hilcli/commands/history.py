@@ -57,7 +57,7 @@ def history_command(
     if opts.json_output:
         print_json(env, [item.to_json() for item in page.checkpoints])
         return
-    display.history(page.checkpoints, page.older, thread_id, session.hints)
+    display.history(page, thread_id, session.hints)
 
 
 # -- hil resume --checkpoint / --continue --------------------------------------------------------

@@ -15,7 +15,7 @@ leaves with the question still pending, and `//TEXT` sends text that starts with
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from hilcli.events import PendingInterrupt
@@ -43,7 +43,7 @@ from hilcli.interrupts import (
     review_answer,
 )
 from hilcli.prompts.editor import EditorFailed, edit_text
-from hilcli.prompts.reader import ArgumentChoices, LineReader
+from hilcli.prompts.reader import LineReader
 from hilcli.text import safe_text, shorten
 
 
@@ -90,8 +90,9 @@ def json_problem(exc: json.JSONDecodeError) -> str:
     return f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
 
 
-class AnswerPrompts:
-    """The line reader of answer prompts: slash commands are handled here, never sent.
+class AnswerPrompts(LineReader):
+    """The line reader of answer prompts: slash commands are handled here, never sent (the
+    chat's commands are not its own: `configure_repl` does nothing).
 
     `read` returns an answer line (`//TEXT` becomes `/TEXT`); `/json VALUE` raises
     `JsonAnswer`, `/quit` (or `/exit`) raises `LeaveAnswering`; `/help`, an unknown command
@@ -111,15 +112,6 @@ class AnswerPrompts:
     def redo(self, note: str, text: str) -> None:
         """Show `note` above the next prompt, with `text` filled in."""
         self._note, self._text = note, text
-
-    def configure_repl(
-        self,
-        commands: Sequence[tuple[str, str]],
-        toolbar: Callable[[], str] | None,
-        *,
-        arguments: ArgumentChoices | None = None,
-    ) -> None:
-        """Nothing: an answer prompt has its own commands, and the chat's stay as they are."""
 
     def help_text(self) -> str:
         """The `/help` lines for this prompt."""

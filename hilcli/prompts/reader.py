@@ -34,26 +34,20 @@ class LineReader(Protocol):
     ) -> None:
         """The chat's `commands` (name, what it does) for Tab, and after a command in
         `arguments` the choices it gives; `toolbar`'s text for the bottom of the screen.
-        A reader with neither completion nor toolbar does nothing with them."""
+        Nothing, for a reader with neither completion nor toolbar (this default, which a
+        class that names `LineReader` as its base inherits)."""
+        return None
 
 
-class StdinReader:
-    """Reads lines from a non-terminal standard input (pipes, scripts, tests)."""
+class StdinReader(LineReader):
+    """Reads lines from a non-terminal standard input (pipes, scripts, tests): no Tab, no
+    toolbar (`configure_repl` does nothing)."""
 
     interactive = False
 
     def __init__(self, stream: IO[str], echo: IO[str]) -> None:
         self.stream = stream
         self.echo = echo
-
-    def configure_repl(
-        self,
-        commands: Sequence[tuple[str, str]],
-        toolbar: Callable[[], str] | None,
-        *,
-        arguments: ArgumentChoices | None = None,
-    ) -> None:
-        """Nothing: piped lines have no Tab and no toolbar."""
 
     def read(self, prompt: str, *, default: str = "", multiline: bool = False) -> str:
         self.echo.write(prompt)

@@ -25,8 +25,8 @@ from hilcli.text import json_line, json_safe, json_source, safe_text
 
 if TYPE_CHECKING:
     from hilcli.hints import HilCommand
-    from hilcli.history import Checkpoint
     from hilcli.threads import ThreadSummary
+    from hilcli.time_travel import HistoryPage
 
 __all__ = ["Display", "JsonDisplay", "RawDisplay", "RichDisplay", "make_console", "on_terminal"]
 
@@ -83,15 +83,9 @@ class Display(Protocol):
     def state(self, state: Mapping[str, Any]) -> None:
         """A thread's state: its values, the nodes next, the pending interrupts."""
 
-    def history(
-        self,
-        rows: Sequence[Checkpoint],
-        older: Checkpoint | None,
-        thread_id: str,
-        hints: HilCommand,
-    ) -> None:
-        """A page of a thread's checkpoints, newest first; `older` is the next one not shown
-        (how to list it is spelled by `hints`)."""
+    def history(self, page: HistoryPage, thread_id: str, hints: HilCommand) -> None:
+        """A page of a thread's checkpoints, newest first (how to list the older ones is
+        spelled by `hints`)."""
 
 
 class RichDisplay:
@@ -247,16 +241,10 @@ class RichDisplay:
             self.notice(f"next: {', '.join(next_nodes)}")
         view.interrupts(interrupts_from_state(state))
 
-    def history(
-        self,
-        rows: Sequence[Checkpoint],
-        older: Checkpoint | None,
-        thread_id: str,
-        hints: HilCommand,
-    ) -> None:
+    def history(self, page: HistoryPage, thread_id: str, hints: HilCommand) -> None:
         from hilcli.render.history_view import print_history
 
-        print_history(self.console, rows, older, thread_id, hints)
+        print_history(self.console, page.checkpoints, page.older, thread_id, hints)
 
 
 class JsonDisplay:
@@ -344,15 +332,9 @@ class JsonDisplay:
 
         self.notice(json_source(state.get("values"), VALUE_LIMIT))
 
-    def history(
-        self,
-        rows: Sequence[Checkpoint],
-        older: Checkpoint | None,
-        thread_id: str,
-        hints: HilCommand,
-    ) -> None:
+    def history(self, page: HistoryPage, thread_id: str, hints: HilCommand) -> None:
         """One notice a checkpoint: its id, step and the nodes next."""
-        for item in rows:
+        for item in page.checkpoints:
             self.notice(f"{item.id}  step {item.step}  next {', '.join(item.next)}")
 
 

@@ -23,6 +23,7 @@ from hilcli.render.history_view import print_history
 from hilcli.render.tables import print_threads
 from hilcli.session import Session
 from hilcli.threads import ThreadQuery, assistant_of, summarize
+from hilcli.time_travel import HistoryPage
 from tests.inprocess.kit import EXCHANGES_DIR, Replay, ScriptedTerminal, replayed_client
 
 
@@ -175,7 +176,7 @@ def test_the_display_shows_a_history_as_hil_history_does() -> None:
     rows = checkpoints(recorded("cmd_history", "POST", "/history"))
     assert len(rows) > 2
     display, out, _ = rich_display()
-    display.history(rows[:2], rows[2], thread_id, PLAIN)
+    display.history(HistoryPage(rows[:2], rows[2]), thread_id, PLAIN)
     shown = out.getvalue()
     assert f"older: hil history {thread_id} --before {rows[1].id}" in shown
     table = io.StringIO()
@@ -195,7 +196,7 @@ def test_the_json_display_shows_listings_as_notices_on_stderr() -> None:
     display.thread(thread, "agent", state)
     display.conversation(state["values"])
     display.state(state)
-    display.history(history[:1], None, "T", PLAIN)
+    display.history(HistoryPage(history[:1], None), "T", PLAIN)
     display.threads([], empty="No threads.")
     assert out.getvalue() == ""
     said = err.getvalue()
