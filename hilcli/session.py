@@ -246,11 +246,14 @@ class Session:
         """Make an existing thread current (raises `NotFound` when it does not exist).
 
         A thread belongs to the assistant that ran on it; unless told otherwise (`-a` given),
-        the session continues it with that assistant.
+        the session continues it with that assistant. An assistant that was given is checked
+        as on a new thread (`check_assistant`): a typo is refused before anything is sent.
         """
         from hilcli.threads import assistant_to_run
 
         thread = self.client.get_thread(thread_id)
+        if not adopt_assistant:
+            self.check_assistant()
         self.thread_id = thread_id
         chosen = assistant_to_run(thread) if adopt_assistant else None
         if chosen is not None:
