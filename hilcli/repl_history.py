@@ -2,7 +2,7 @@
 "edit" at a breakpoint pause.
 
 Installed into a `Repl` by `install_time_travel`; the rules are `hilcli.time_travel`'s, the
-editor flow is `hil edit`'s (`hilcli.commands.history.edit_in_editor`).
+editor flow is `hil edit`'s (`hilcli.prompts.editor.edit_state`).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def _answer_again(repl: Repl, point: Checkpoint) -> RunOutcome:
 
 
 def _edit(repl: Repl, arg: str) -> bool:
-    from hilcli.commands.history import edit_in_editor
+    from hilcli.prompts.editor import edit_state
 
     session = repl.session
     thread_id = session.thread_id
@@ -122,7 +122,7 @@ def _edit(repl: Repl, arg: str) -> bool:
             return False
 
     new_id = repl._guard(
-        lambda: edit_in_editor(
+        lambda: edit_state(
             session,
             thread_id,
             None,

@@ -277,13 +277,21 @@ def edit(
     `checkpoint_id` (default: the latest); the new checkpoint's id.
 
     The checkpoint is checked first: the server would write on top of an empty state for a
-    checkpoint the thread does not have.
+    checkpoint the thread does not have. An edit the server refuses (400: a node the graph
+    lacks, values it cannot take) is a `UsageError` in the server's words.
     """
+    from hilcli.errors import ServerError, UsageError
+
     if checkpoint_id is not None:
         session.client.get_state_at(thread_id, checkpoint_id)
-    return session.client.update_state(
-        thread_id, values, as_node=as_node, checkpoint_id=checkpoint_id
-    )
+    try:
+        return session.client.update_state(
+            thread_id, values, as_node=as_node, checkpoint_id=checkpoint_id
+        )
+    except ServerError as exc:
+        if exc.status == 400:
+            raise UsageError(f"The server refused the edit: {exc.detail or exc.message}") from exc
+        raise
 
 
 def check_breakpoints(session: Session) -> None:

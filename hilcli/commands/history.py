@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from hilcli.commands.oneshot import ResumeAnswer
@@ -20,8 +19,9 @@ from hilcli.commands.wiring import (
     print_json,
 )
 from hilcli.environment import Environment
-from hilcli.errors import ServerError, UsageError
+from hilcli.errors import UsageError
 from hilcli.options import CommonOptions
+from hilcli.prompts.editor import edit_state
 
 if TYPE_CHECKING:
     from hilcli.events import PendingInterrupt
@@ -161,67 +161,6 @@ def run_at_command(
 # -- hil edit ----------------------------------------------------------------------------------
 
 
-def _refused(exc: ServerError) -> UsageError:
-    detail = exc.detail or exc.message
-    return UsageError(f"The server refused the edit: {detail}")
-
-
-def edit_in_editor(
-    session: Session,
-    thread_id: str,
-    checkpoint_id: str | None,
-    as_node: str | None,
-    *,
-    editor: str | None,
-    show: Callable[[str], None],
-    confirm: Callable[[str], bool],
-) -> str | None:
-    """Open the state's values in `$VISUAL`/`$EDITOR`, show what changed, and write it when
-    `confirm` says so; the new checkpoint's id, or None when nothing was written. `editor`:
-    `configured_editor`'s command (None: there is none, a usage error)."""
-    from hilcli import time_travel
-    from hilcli.history import changed_keys, json_diff
-    from hilcli.prompts.editor import EditorFailed, edit_text
-
-    if editor is None:
-        raise UsageError("No editor: set $VISUAL or $EDITOR, or give the values with --set-json.")
-    current = time_travel.values_at(session, thread_id, checkpoint_id)
-    current = current if isinstance(current, Mapping) else {}
-    try:
-        text = edit_text(json.dumps(current, indent=2, ensure_ascii=False, default=str), editor)
-    except EditorFailed as exc:
-        raise UsageError(f"The editor failed: {exc}; nothing was written.") from exc
-    try:
-        edited = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(
-            f"The edited values are not valid JSON ({exc}); nothing was written."
-        ) from exc
-    if not isinstance(edited, Mapping):
-        raise UsageError("The edited values must stay a JSON object; nothing was written.")
-    changes = changed_keys(current, edited)
-    gone = [key for key in current if key not in edited]
-    if gone:
-        show(f"Keys cannot be removed by an edit; kept: {', '.join(map(str, gone))}.")
-    if not changes:
-        show("No changes; nothing was written.")
-        return None
-    for line in json_diff(current, {**current, **changes}):
-        show(line)
-    node = f" as {as_node}" if as_node else ""
-    if not confirm(f"Write {', '.join(map(str, changes))}{node}? [y/N] "):
-        show("Nothing was written.")
-        return None
-    try:
-        return time_travel.edit(
-            session, thread_id, changes, as_node=as_node, checkpoint_id=checkpoint_id
-        )
-    except ServerError as exc:
-        if exc.status == 400:
-            raise _refused(exc) from exc
-        raise
-
-
 def _say(env: Environment, line: str) -> None:
     from hilcli.text import safe_text
 
@@ -260,7 +199,7 @@ def edit_command(
         session.require_thread(thread_id)  # a thread that does not exist: exit 4
         checkpoint_id = time_travel.find(session, thread_id, checkpoint).id if checkpoint else None
         if values is None:
-            new_id = edit_in_editor(
+            new_id = edit_state(
                 session,
                 thread_id,
                 checkpoint_id,
@@ -272,12 +211,7 @@ def edit_command(
             if new_id is None:
                 return
         else:
-            try:
-                new_id = time_travel.edit(
-                    session, thread_id, dict(values), as_node=as_node, checkpoint_id=checkpoint_id
-                )
-            except ServerError as exc:
-                if exc.status == 400:
-                    raise _refused(exc) from exc
-                raise
+            new_id = time_travel.edit(
+                session, thread_id, dict(values), as_node=as_node, checkpoint_id=checkpoint_id
+            )
     env.stdout.write(new_id + "\n")

@@ -53,8 +53,8 @@ def test_design_section_lists_the_layers_top_down() -> None:
             "render/",
             "session.py",
             "interrupts.py",
-            "events.py",
             "client/",
+            "events.py",
             "environment.py",
         )
     ]
