@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from hilcli.commands.oneshot import ResumeAnswer
 from hilcli.commands.wiring import (
-    exit_status,
+    finish,
     has_prepared_answers,
     load_settings,
     make_display,
@@ -25,13 +25,7 @@ from hilcli.prompts.editor import edit_state
 
 if TYPE_CHECKING:
     from hilcli.events import PendingInterrupt
-    from hilcli.render.display import Display
-    from hilcli.session import RunOutcome, Session
-
-
-def _finish(display: Display, outcome: RunOutcome, session: Session) -> int:
-    display.result(outcome.to_json(), session.resume_line(outcome))
-    return exit_status(outcome)
+    from hilcli.session import Session
 
 
 def _open(session: Session, thread_id: str, assistant_given: bool) -> None:
@@ -99,7 +93,7 @@ def resume_at_command(
         )
         if prepared:
             outcome = session.converse_prepared(outcome)
-        return _finish(display, outcome, session)
+        return finish(session, display, outcome)
 
 
 def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
@@ -115,7 +109,7 @@ def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
         result = time_travel.continue_past(session)
         if has_prepared_answers(opts):
             result = session.converse_prepared(result)
-        return _finish(display, result, session)
+        return finish(session, display, result)
 
 
 # -- hil run --checkpoint ---------------------------------------------------------------------
@@ -155,7 +149,7 @@ def run_at_command(
         outcome = time_travel.run_from(session, point.id, run_input)
         if prepared:
             outcome = session.converse_prepared(outcome)
-        return _finish(display, outcome, session)
+        return finish(session, display, outcome)
 
 
 # -- hil edit ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hilcli.commands.wiring import (
-    exit_status,
+    finish,
     has_prepared_answers,
     load_settings,
     make_display,
@@ -29,11 +29,6 @@ if TYPE_CHECKING:
     from hilcli.hints import HilCommand
     from hilcli.render.display import Display
     from hilcli.session import RunOutcome, Session
-
-
-def _finish(session: Session, display: Display, outcome: RunOutcome) -> int:
-    display.result(outcome.to_json(), session.resume_line(outcome))
-    return exit_status(outcome)
 
 
 def _where_it_stands(outcome: RunOutcome, session: Session) -> str:
@@ -154,7 +149,7 @@ def run_command(
         outcome = session.run(input=run_input)
         if prepared:
             outcome = session.converse_prepared(outcome)
-        return _finish(session, display, outcome)
+        return finish(session, display, outcome)
 
 
 @dataclass
@@ -231,4 +226,4 @@ def resume_command(
             adopt_assistant=not settings.assistant_given,
             rules_after=prepared,
         )
-        return _finish(session, display, outcome)
+        return finish(session, display, outcome)

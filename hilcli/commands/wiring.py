@@ -153,6 +153,13 @@ def exit_status(outcome: RunOutcome) -> int:
     return ExitStatus.OK
 
 
+def finish(session: Session, display: Display, outcome: RunOutcome) -> int:
+    """How a one-shot run ends (run, resume and their time-travel forms): the `result` line
+    with the command that goes on from there, and the exit status its outcome maps to."""
+    display.result(outcome.to_json(), session.resume_line(outcome))
+    return exit_status(outcome)
+
+
 def parse_json_flag(text: str, flag: str) -> Any:
     try:
         return json.loads(text)
