@@ -9,30 +9,8 @@ import subprocess
 from pathlib import Path
 
 from hilcli.errors import ExitStatus
+from tests.inprocess.test_config import PROFILES, write
 from tests.support import run_hil
-
-PROFILES = """\
-default_profile = "work"
-
-[profiles.work]
-url = "http://work.example:2024"
-assistant = "work_agent"
-api_key = "work-key-0000-WXYZ"
-stream_mode = ["custom"]
-bell = false
-
-[profiles.work.headers]
-X-Team = "blue"
-
-[profiles.home]
-url = "http://127.0.0.1:9999"
-"""
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def hil(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,6 @@ from hilcli.options import CommonOptions
 from hilcli.prompts.editor import edit_state
 
 if TYPE_CHECKING:
-    from hilcli.events import PendingInterrupt
     from hilcli.session import Session
 
 
@@ -77,19 +76,16 @@ def resume_at_command(
 
     prepared = has_prepared_answers(opts)
     answer.check(prepared)
-    parsed = parse_json_flag(answer.value_json, "--value-json") if answer.value_json else None
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
-    hints = session.hints
-
-    def value_for(target: PendingInterrupt) -> Any:
-        return answer.resume_value(target, parsed, thread_id, hints)
-
     with session:
         _open(session, thread_id, settings.assistant_given)
         outcome = time_travel.answer_again(
-            session, checkpoint, value_for if answer.given else None, interrupt_id=interrupt_id
+            session,
+            checkpoint,
+            answer.answerer(thread_id, session.hints),
+            interrupt_id=interrupt_id,
         )
         if prepared:
             outcome = session.converse_prepared(outcome)

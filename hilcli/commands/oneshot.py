@@ -3,9 +3,9 @@ contract's exit codes; and what keeps a thread's id and state said on every earl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hilcli.commands.wiring import (
@@ -161,6 +161,8 @@ class ResumeAnswer:
     approve: bool = False
     reject: bool = False
     message: str | None = None
+    #: `--value-json` decoded (by `check`).
+    parsed_json: Any = field(default=None, init=False)
 
     @property
     def given(self) -> bool:
@@ -168,7 +170,8 @@ class ResumeAnswer:
         return self.value is not None or self.value_json is not None or self.approve or self.reject
 
     def check(self, prepared: bool) -> None:
-        """Exactly one kind of answer must be given (or none, when rules answer)."""
+        """Exactly one kind of answer must be given (or none, when rules answer), and
+        `--value-json` must be JSON."""
         given = [self.value is not None, self.value_json is not None, self.approve, self.reject]
         if sum(given) > 1 or (sum(given) == 0 and not prepared):
             raise UsageError(
@@ -177,24 +180,37 @@ class ResumeAnswer:
             )
         if self.message is not None and not self.reject:
             raise UsageError("--message goes with --reject.")
+        if self.value_json is not None:
+            self.parsed_json = parse_json_flag(self.value_json, "--value-json")
 
-    def resume_value(
-        self, target: PendingInterrupt, parsed: Any, thread_id: str, hints: HilCommand
-    ) -> Any:
-        """What this answer sends to `target` (`parsed`: `--value-json` decoded); refused
-        with a `UsageError` and a hint spelled by `hints` when it does not suit it."""
+    @property
+    def goes_on(self) -> bool:
+        """`--value-json null`: at a breakpoint pause, go on past it."""
+        return self.value_json is not None and self.parsed_json is None
+
+    def answerer(
+        self, thread_id: str, hints: HilCommand
+    ) -> Callable[[PendingInterrupt], Any] | None:
+        """What this answer sends to the interrupt it answers, refused with a `UsageError`
+        and a hint spelled by `hints` when it does not suit it; None when no answer was
+        typed (the prepared rules answer)."""
+        if not self.given:
+            return None
         from hilcli.interrupts import one_shot_answer
 
-        return one_shot_answer(
-            target,
-            text=self.value,
-            json_value=parsed,
-            approve=self.approve,
-            reject=self.reject,
-            message=self.message,
-            thread_id=thread_id,
-            hints=hints,
-        )
+        def resume_value(target: PendingInterrupt) -> Any:
+            return one_shot_answer(
+                target,
+                text=self.value,
+                json_value=self.parsed_json,
+                approve=self.approve,
+                reject=self.reject,
+                message=self.message,
+                thread_id=thread_id,
+                hints=hints,
+            )
+
+        return resume_value
 
 
 def resume_command(
@@ -208,21 +224,15 @@ def resume_command(
     which interrupt, and when nothing is sent, are `Session.resume_one`'s)."""
     prepared = has_prepared_answers(opts)
     answer.check(prepared)
-    parsed = parse_json_flag(answer.value_json, "--value-json") if answer.value_json else None
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
-    hints = session.hints
-
-    def value_for(target: PendingInterrupt) -> Any:
-        return answer.resume_value(target, parsed, thread_id, hints)
-
     with session, _thread_kept(session, display, opts.json_output):
         outcome = session.resume_one(
             thread_id,
-            value_for if answer.given else None,
+            answer.answerer(thread_id, session.hints),
             interrupt_id=interrupt_id,
-            go_on=answer.value_json is not None and parsed is None,
+            go_on=answer.goes_on,
             adopt_assistant=not settings.assistant_given,
             rules_after=prepared,
         )
