@@ -6,7 +6,8 @@ tests/graphs_auth for the 401), drives hil's own `Session` through each scenario
 the in-process tests' `ScriptedTerminal` (tests/inprocess/kit.py), and records every HTTP
 request hil makes (method, path, query, JSON body, `Last-Event-ID`) with the server's answer
 (status, the headers hil reads, the body byte for byte: SSE streams exactly as sent) in the
-order the requests were made. Set-up that is not hil's (a background run that keeps a
+order the requests were made (a scenario where hil stops reading mid-run, Ctrl-C, records
+the stream as far as hil read it). Set-up that is not hil's (a background run that keeps a
 thread busy) goes to the server directly and is not recorded.
 
 The legacy scenarios need a server on langgraph < 0.6 (interrupts without `id`), which
@@ -20,13 +21,14 @@ every recording; nothing depends on them). Every answer in them came from the re
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import sys
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,8 @@ from tests.inprocess.kit import (  # noqa: E402
     Typed,
     Value,
     command_env,
+    ctrl_c_clock,
+    lines_written,
     query_of,
     request_json,
     run_main,
@@ -83,6 +87,9 @@ class RecordingTransport(httpx.BaseTransport):
         self.inner = httpx.HTTPTransport()
         self.exchanges: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        #: Hand streams on as they come (`TeeStream`) instead of whole: for a scenario whose
+        #: client stops reading mid-run (Ctrl-C), where a whole read would wait for the end.
+        self.streaming = False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         entry: dict[str, Any] = {
@@ -99,6 +106,21 @@ class RecordingTransport(httpx.BaseTransport):
         with self._lock:  # in the order the requests were made
             self.exchanges.append(entry)
         response = self.inner.handle_request(request)
+        if self.streaming and response.headers.get("content-type", "").startswith(
+            "text/event-stream"
+        ):
+            recorded_live: dict[str, Any] = {
+                "status": response.status_code,
+                "headers": {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers},
+                "body": "",
+            }
+            entry["response"] = recorded_live
+            return httpx.Response(
+                response.status_code,
+                headers=recorded_live["headers"],
+                stream=TeeStream(response, recorded_live),
+                request=request,
+            )
         try:
             # Whole, then handed on: a stream is recorded as the server sent it (decoded from
             # any content-encoding, which the replay does not set).
@@ -122,6 +144,25 @@ class RecordingTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+class TeeStream(httpx.SyncByteStream):
+    """A server's stream handed on chunk by chunk; what the client read by the time it
+    closed the stream (all of it, or up to its Ctrl-C) is the recorded body."""
+
+    def __init__(self, response: httpx.Response, recorded: dict[str, Any]) -> None:
+        self.response = response
+        self.recorded = recorded
+        self.chunks: list[bytes] = []
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.response.iter_bytes():
+            self.chunks.append(chunk)
+            self.recorded["body"] = b"".join(self.chunks).decode("utf-8")
+            yield chunk
+
+    def close(self) -> None:
+        self.response.close()
 
 
 @dataclass
@@ -382,19 +423,30 @@ def unauthorized(ctx: Context) -> dict[str, Any]:
 
 
 def hil(
-    ctx: Context, argv: list[str], *, url: str | None = None, stdin: str = ""
+    ctx: Context,
+    argv: list[str],
+    *,
+    url: str | None = None,
+    stdin: str = "",
+    ctrl_c_after_lines: int | None = None,
 ) -> dict[str, Any]:
     """Run `hil ARGV` in this process against the server (recorded); what the in-process
-    tests need to run it again: the arguments, stdin, and how it ended."""
+    tests need to run it again: the arguments, stdin, and how it ended. `ctrl_c_after_lines`:
+    Ctrl-C once standard output holds that many lines (`kit.ctrl_c_clock`)."""
     home = Path(tempfile.mkdtemp(prefix="hil-record-"))
     try:
         env = command_env(ctx.recorder, home, url=url or ctx.url, stdin=stdin)
+        if ctrl_c_after_lines is not None:
+            clock = ctrl_c_clock(lines_written(env.stdout, ctrl_c_after_lines))
+            env = dataclasses.replace(env, clock=clock)
         ran = run_main(argv, env)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     given: dict[str, Any] = {"argv": argv, "status": ran.status}
     if stdin:
         given["stdin"] = stdin
+    if ctrl_c_after_lines is not None:
+        given["ctrl_c_after_lines"] = ctrl_c_after_lines
     if ran.stderr:
         given["stderr_when_recorded"] = ran.stderr.replace(url or ctx.url, REPLAY_URL)
     return given
@@ -587,6 +639,200 @@ def cmd_inbox(ctx: Context) -> dict[str, Any]:
     given: dict[str, Any] = {"older": older, "newer": newer}
     given["json"] = hil(ctx, ["inbox", "-a", "ask_age", "--json"])
     given.update(hil(ctx, ["inbox", "-a", "ask_age"], stdin="1\n/json 42\n"))
+    return given
+
+
+# -- attach, edit, time travel, Ctrl-C ------------------------------------------------------
+
+
+def running_thread(ctx: Context, count: int, delay: float) -> tuple[str, str]:
+    """A thread with a `many_events` run going on (started directly, not recorded), whose
+    stream can be joined from its start: (thread id, run id)."""
+    with ctx.setup_http() as http:
+        thread_id = create_thread(http)
+        run = http.post(
+            f"/threads/{thread_id}/runs",
+            json={
+                "assistant_id": "many_events",
+                "input": {"count": count, "delay": delay},
+                "stream_mode": list(BASE_STREAM_MODES) + ["custom"],
+                "stream_resumable": True,
+            },
+        )
+        run.raise_for_status()
+    return thread_id, str(run.json()["run_id"])
+
+
+def checkpoints_of(ctx: Context, thread_id: str) -> list[dict[str, Any]]:
+    """The thread's checkpoints, newest first (read directly, not recorded)."""
+    with ctx.setup_http() as http:
+        response = http.post(f"/threads/{thread_id}/history", json={"limit": 100})
+        response.raise_for_status()
+        states: list[dict[str, Any]] = response.json()
+    return states
+
+
+def answered_ask_thread(ctx: Context, name: str) -> str:
+    """An `ask` thread asked its question and answered `name` (directly, not recorded)."""
+    thread_id = waiting_thread(ctx, "ask", "hi")
+    with ctx.setup_http() as http:
+        [pending] = get_state(http, thread_id)["interrupts"]
+        stream_run(http, thread_id, "ask", resume={pending["id"]: name})
+    return thread_id
+
+
+@scenario
+def cmd_attach(ctx: Context) -> dict[str, Any]:
+    """`hil attach THREAD --stream-mode custom` while a `many_events` run (30 events) goes on
+    there: hil joins it, replayed from its start, watches it to its end, then the chat reads
+    its (empty) input and ends."""
+    thread_id, run_id = running_thread(ctx, 30, 0.05)
+    argv = ["attach", thread_id, "-a", "many_events", "--stream-mode", "custom"]
+    return {"thread_id": thread_id, "run_id": run_id, **hil(ctx, argv)}
+
+
+@scenario
+def cmd_attach_idle(ctx: Context) -> dict[str, Any]:
+    """`hil attach THREAD` on an `ask` thread that waits (no run to join): hil says so, asks
+    the pending question, and the piped line "Ada" answers it."""
+    thread_id = waiting_thread(ctx, "ask", "hi")
+    return {"thread_id": thread_id, **hil(ctx, ["attach", thread_id], stdin="Ada\n")}
+
+
+@scenario
+def cmd_edit(ctx: Context) -> dict[str, Any]:
+    """On an `ask` thread that waits: `hil edit THREAD --set-json '{"name": "Zed"}' --as-node
+    ask_name` (a new checkpoint, before greet), then the same with `{"name": "Early"}` from
+    the thread's first checkpoint (`--checkpoint FIRST`: a branch)."""
+    thread_id = waiting_thread(ctx, "ask", "hi")
+    first = checkpoints_of(ctx, thread_id)[-1]["checkpoint"]["checkpoint_id"]
+    given: dict[str, Any] = {"thread_id": thread_id, "first": first}
+    argv = ["edit", thread_id, "--set-json", '{"name": "Zed"}', "--as-node", "ask_name"]
+    given.update(hil(ctx, argv))
+    argv = ["edit", thread_id, "--set-json", '{"name": "Early"}', "--as-node", "ask_name"]
+    given["branch"] = hil(ctx, [*argv, "--checkpoint", first])
+    return given
+
+
+@scenario
+def cmd_edit_refused(ctx: Context) -> dict[str, Any]:
+    """On an `ask` thread that waits: `hil edit THREAD --set-json ... --as-node no_such_node`
+    is refused by the server (400, exit 2); `--checkpoint nothere1` names no checkpoint
+    (exit 4)."""
+    thread_id = waiting_thread(ctx, "ask", "hi")
+    values = ["--set-json", '{"name": "x"}']
+    given: dict[str, Any] = {"thread_id": thread_id}
+    given.update(hil(ctx, ["edit", thread_id, *values, "--as-node", "no_such_node"]))
+    given["no_checkpoint"] = hil(ctx, ["edit", thread_id, *values, "--checkpoint", "nothere1"])
+    return given
+
+
+@scenario
+def cmd_run_checkpoint(ctx: Context) -> dict[str, Any]:
+    """An `ask` thread answered "Bob": `hil run --thread T --checkpoint C --json` from the
+    checkpoint before greet replays greet (exit 0); `hil run again --thread T --checkpoint
+    DONE --json` from its last checkpoint is a new branch that asks again (exit 3)."""
+    thread_id = answered_ask_thread(ctx, "Bob")
+    states = checkpoints_of(ctx, thread_id)
+    before_greet = next(s for s in states if s["next"] == ["greet"])["checkpoint"]
+    done = states[0]["checkpoint"]["checkpoint_id"]
+    given: dict[str, Any] = {
+        "thread_id": thread_id,
+        "before_greet": before_greet["checkpoint_id"],
+        "done": done,
+    }
+    argv = ["run", "--thread", thread_id, "--checkpoint", before_greet["checkpoint_id"]]
+    given.update(hil(ctx, [*argv, "--json"]))
+    argv = ["run", "again", "--thread", thread_id, "--checkpoint", done, "--json"]
+    given["branch"] = hil(ctx, argv)
+    return given
+
+
+@scenario
+def cmd_resume_checkpoint(ctx: Context) -> dict[str, Any]:
+    """An `ask` thread answered "Bob": `hil resume T --checkpoint Q --value Alice --json`,
+    Q the checkpoint that asked the name, answers it again on a new branch (exit 0)."""
+    thread_id = answered_ask_thread(ctx, "Bob")
+    asked = [
+        s["checkpoint"]["checkpoint_id"]
+        for s in checkpoints_of(ctx, thread_id)
+        if [i.get("value") for i in s.get("interrupts") or []] == ["What is your name?"]
+    ]
+    expect(len(asked) == 1, f"the question was asked at {asked}")
+    argv = ["resume", thread_id, "--checkpoint", asked[0], "--value", "Alice", "--json"]
+    return {"thread_id": thread_id, "asked_at": asked[0], **hil(ctx, argv)}
+
+
+@scenario
+def cmd_history_page(ctx: Context) -> dict[str, Any]:
+    """An `ask` thread answered "Bob" (several checkpoints): `hil history T --limit 2
+    --json`, `hil history T --limit 2 --before C --json` (C the second of that page), and
+    `hil history T --limit 2` as a table."""
+    thread_id = answered_ask_thread(ctx, "Bob")
+    states = checkpoints_of(ctx, thread_id)
+    second = states[1]["checkpoint"]["checkpoint_id"]
+    given: dict[str, Any] = {
+        "thread_id": thread_id,
+        "second": second,
+        "checkpoints": [s["checkpoint"]["checkpoint_id"] for s in states],
+    }
+    given.update(hil(ctx, ["history", thread_id, "--limit", "2", "--json"]))
+    argv = ["history", thread_id, "--limit", "2", "--before", second, "--json"]
+    given["before"] = hil(ctx, argv)
+    given["table"] = hil(ctx, ["history", thread_id, "--limit", "2"])
+    return given
+
+
+LONG_RUN = json.dumps({"count": 4000, "delay": 0.05})
+
+
+def cancel_left_running(ctx: Context) -> None:
+    """Cancel what a scenario left running (directly, not recorded): the thread hil made."""
+    made = [
+        e
+        for e in ctx.recorder.exchanges
+        if e["request"]["method"] == "POST" and e["request"]["path"] == "/threads"
+    ]
+    with ctx.setup_http() as http:
+        for exchange in made:
+            thread_id = json.loads(exchange["response"]["body"])["thread_id"]
+            for run in http.get(f"/threads/{thread_id}/runs").json():
+                if run["status"] in ("pending", "running"):
+                    http.post(
+                        f"/threads/{thread_id}/runs/{run['run_id']}/cancel", params={"wait": "1"}
+                    )
+
+
+@scenario
+def cmd_run_ctrl_c(ctx: Context) -> dict[str, Any]:
+    """`hil run -a many_events --json --stream-mode custom --input-json LONG` (4000 events,
+    0.05 s apart): Ctrl-C once 4 lines are printed (the scripted clock); hil cancels the run
+    on the server (`--on-ctrl-c cancel`, the default), ends with the `result` line, exit 130.
+    The stream is recorded as far as hil had read it."""
+    argv = ["run", "-a", "many_events", "--json", "--stream-mode", "custom"]
+    argv += ["--input-json", LONG_RUN]
+    ctx.recorder.streaming = True
+    try:
+        given = hil(ctx, argv, ctrl_c_after_lines=4)
+    finally:
+        ctx.recorder.streaming = False
+        cancel_left_running(ctx)
+    return given
+
+
+@scenario
+def cmd_run_ctrl_c_detach(ctx: Context) -> dict[str, Any]:
+    """The same with `--on-ctrl-c detach`: hil stops watching and leaves the run going on
+    (nothing cancelled), exit 130, the hint names `hil attach THREAD`. (The run is cancelled
+    afterwards, directly, not recorded.)"""
+    argv = ["run", "-a", "many_events", "--json", "--stream-mode", "custom"]
+    argv += ["--input-json", LONG_RUN, "--on-ctrl-c", "detach"]
+    ctx.recorder.streaming = True
+    try:
+        given = hil(ctx, argv, ctrl_c_after_lines=4)
+    finally:
+        ctx.recorder.streaming = False
+        cancel_left_running(ctx)
     return given
 
 

@@ -506,6 +506,38 @@ def command_env(
     )
 
 
+def ctrl_c_clock(ready: Callable[[], bool]) -> Any:
+    """An `Environment` clock that presses Ctrl-C once: the first time it is read on the main
+    thread once `ready()` is true, it raises `KeyboardInterrupt` (as the signal would, in
+    the middle of whatever reads it), then tells the time as usual.
+
+    Ctrl-C is a local event, so it is scripted here while the server's bytes stay recorded.
+    `ready` says when, from what hil printed: the displays read the clock after each event
+    they show (`JsonDisplay.event`), so "after the Nth line" is the same point in the run
+    on every replay, and was when it was recorded. Other threads (the stream's end probe)
+    read the time unharmed."""
+    import threading
+    import time
+
+    from hilcli.environment import Clock
+
+    pressed = False
+
+    def monotonic() -> float:
+        nonlocal pressed
+        if not pressed and threading.current_thread() is threading.main_thread() and ready():
+            pressed = True
+            raise KeyboardInterrupt
+        return time.monotonic()
+
+    return Clock(monotonic, time.sleep)
+
+
+def lines_written(stream: Any, count: int) -> Callable[[], bool]:
+    """`ctrl_c_clock`'s `ready`: `stream` (an `io.StringIO`) holds `count` lines or more."""
+    return lambda: stream.getvalue().count("\n") >= count
+
+
 def run_main(argv: Sequence[str], env: Any) -> Ran:
     """`hil ARGV` through `hilcli.cli.main` in this process, with `env`."""
     from hilcli.cli import main
