@@ -39,6 +39,8 @@ def replayed(replay: Replay, given: dict[str, Any], home: Path) -> Ran:
         ready = lines_written(env.stdout, given["ctrl_c_after_lines"])
         env = dataclasses.replace(env, clock=ctrl_c_clock(ready))
     done = run_main(given["argv"], env)
+    # hil reports a replay mismatch as an unexpected error: say it as the replay said it
+    assert "ReplayMismatch" not in done.stderr, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
     return done
 
