@@ -71,12 +71,19 @@ class RunOutcome:
     changes: list[str] = field(default_factory=list, compare=False)
     """At a breakpoint pause: what changed in the state since the previous pause, a line a
     key (`hilcli.history.state_changes`)."""
+    stopped: bool = False
+    """Ctrl-C stopped watching the run: how it ends is not known (never a pause)."""
 
     @property
     def at_breakpoint(self) -> bool:
         """Paused by `interrupt_before/after`: interrupted, nothing to answer, and no
         interrupt listed that hil could not read (a question is never a breakpoint)."""
-        return self.status == "interrupted" and not self.interrupts and not self.unread
+        return (
+            self.status == "interrupted"
+            and not self.interrupts
+            and not self.unread
+            and not self.stopped
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The contract's final `result` object for `--json` output."""
@@ -726,7 +733,8 @@ class Session:
                 self.terminal.show_event(event)
         except KeyboardInterrupt:
             stream.close()
-            self.terminal.run_finished(RunOutcome("interrupted", thread_id, stream.run_id))
+            stopped = RunOutcome("interrupted", thread_id, stream.run_id, stopped=True)
+            self.terminal.run_finished(stopped)
             self._stop_run(thread_id, stream.run_id)
         except HilError:  # the stream broke: let the terminal close what it shows live
             self.terminal.run_finished(RunOutcome("error", thread_id, stream.run_id))

@@ -132,7 +132,10 @@ def test_ctrl_c_while_a_run_streams_still_ends_json_with_the_result_line(
         child.expect(pexpect.EOF)
         output = strip_ansi(child.before or "")
     assert child.exitstatus == 130, output
-    results = [line for line in output.splitlines() if line.startswith('{"type": "result"')]
+    # The terminal echoes the Ctrl-C as "^C" where the cursor stands (no newline): it is the
+    # terminal's, not hil's output, which a pipe would not see.
+    lines = [line.removeprefix("^C") for line in output.splitlines()]
+    results = [line for line in lines if line.startswith('{"type": "result"')]
     assert len(results) == 1, output
     result = json.loads(results[0])
     assert result["run_id"] and result["thread_id"]

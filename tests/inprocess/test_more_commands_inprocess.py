@@ -301,6 +301,7 @@ def test_ctrl_c_cancels_the_run_exits_130_and_names_the_thread(tmp_path: Path) -
     assert (result["thread_id"], result["run_id"]) == (thread_id, run_id)
     said = done.stderr.splitlines()
     assert "hil: Cancelled the run; the thread is ready for a new message." in said
+    assert not any("pause" in line for line in said), said  # a stopped run is no breakpoint
     assert f"     Thread {thread_id}." in said
     replay.finish()
 
@@ -313,6 +314,7 @@ def test_ctrl_c_with_on_ctrl_c_detach_leaves_the_run_going_on(tmp_path: Path) ->
     thread_id = created["thread_id"]
     assert not [path for _, path in replay.writes() if path.endswith("/cancel")]
     assert "hil: Stopped watching; the run goes on on the server." in done.stderr
+    assert "pause" not in done.stderr  # the run goes on: no breakpoint pause to speak of
     assert f"`hil attach {thread_id} -a many_events` joins it again." in done.stderr
     # no result yet: the run goes on; stdout holds what was shown up to Ctrl-C
     assert [line["type"] for line in done.json_lines] == ["metadata", "values", "custom", "custom"]
