@@ -72,7 +72,8 @@ class RunOutcome:
     """At a breakpoint pause: what changed in the state since the previous pause, a line a
     key (`hilcli.history.state_changes`)."""
     stopped: bool = False
-    """Ctrl-C stopped watching the run: how it ends is not known (never a pause)."""
+    """The run was stopped, not paused: Ctrl-C stopped watching it, or it was cancelled
+    (never a breakpoint pause, though a cancelled run's state looks like one)."""
 
     @property
     def at_breakpoint(self) -> bool:
@@ -706,7 +707,7 @@ class Session:
             on_replay_gap=self.terminal.notice,
             replays=self.server_kind().replays_joins is not False,
         )
-        return self._watch(stream)
+        return self._watch(stream, joined=True)
 
     def wait_until_idle(self, poll: float = 0.5) -> None:
         """Return once no run is pending or running on the thread (Ctrl-C stops waiting)."""
@@ -719,8 +720,14 @@ class Session:
         if attempt == 1:
             self.terminal.notice("Connection lost; reconnecting…")
 
-    def _watch(self, stream: RunStream) -> RunOutcome:
-        """Show a run's events until its stream ends; Ctrl-C cancels or detaches."""
+    def _watch(self, stream: RunStream, *, joined: bool = False) -> RunOutcome:
+        """Show a run's events until its stream ends; Ctrl-C cancels or detaches.
+
+        A `joined` run is someone else's: it may end cancelled, which leaves the thread
+        `interrupted` with nothing to answer, like a breakpoint pause (protocol.md §2); the
+        run's own status tells the two apart (`interrupted` when cancelled, `success` at a
+        breakpoint), read only then.
+        """
         thread_id = stream.thread_id
         self.terminal.run_started()
         collector = InterruptCollector()
@@ -744,8 +751,19 @@ class Session:
         if not outcome.interrupts and collector.pending and outcome.status != "done":
             outcome.interrupts = collector.pending
         outcome.missed_events = stream.replay_gap is not None
+        if joined and outcome.at_breakpoint and stream.run_id is not None:
+            outcome.stopped = self._was_cancelled(thread_id, stream.run_id)
         self.terminal.run_finished(outcome)
         return outcome
+
+    def _was_cancelled(self, thread_id: str, run_id: str) -> bool:
+        """Whether the run ended cancelled (its status `interrupted`); a run that cannot be
+        read is taken to have paused, as its state says."""
+        try:
+            run = self.client.get_run(thread_id, run_id)
+        except HilError:
+            return False
+        return run.get("status") == "interrupted"
 
     def _stop_run(self, thread_id: str, run_id: str | None) -> None:
         """After Ctrl-C: cancel the run on the server (or leave it running), then say so."""
