@@ -35,24 +35,15 @@ def make_console(file: IO[str], *, plain: bool | None = None, terminal: bool = F
     no terminal) means no colours, no cursor movement, no spinner."""
     if plain is None:
         plain = not terminal
-    if plain:
-        return StreamConsole(
-            on_terminal=terminal,
-            file=file,
-            force_terminal=False,
-            no_color=True,
-            highlight=False,
-            emoji=False,
-            soft_wrap=False,
-            width=None if terminal else 100,
-        )
-    # `no_color=False`: whether colours are wanted was decided from the `Environment`'s
-    # variables (`Environment.stdout_is_plain`), not Rich's look at the process's.
+    # `no_color`: whether colours are wanted was decided from the `Environment`'s variables
+    # (`Environment.stdout_is_plain`), not Rich's look at the process's. A plain console
+    # off a terminal draws 100 columns wide.
     return StreamConsole(
         on_terminal=terminal,
         file=file,
-        force_terminal=terminal,
-        no_color=False,
+        force_terminal=terminal and not plain,
+        no_color=plain,
         highlight=False,
         emoji=False,
+        width=100 if plain and not terminal else None,
     )
