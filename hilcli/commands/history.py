@@ -87,9 +87,7 @@ def resume_at_command(
             answer.answerer(thread_id, session.hints),
             interrupt_id=interrupt_id,
         )
-        if prepared:
-            outcome = session.converse_prepared(outcome)
-        return finish(session, display, outcome)
+        return finish(session, display, outcome, prepared=prepared)
 
 
 def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
@@ -103,9 +101,7 @@ def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
     with session:
         _open(session, thread_id, settings.assistant_given)
         result = time_travel.continue_past(session)
-        if has_prepared_answers(opts):
-            result = session.converse_prepared(result)
-        return finish(session, display, result)
+        return finish(session, display, result, prepared=has_prepared_answers(opts))
 
 
 # -- hil run --checkpoint ---------------------------------------------------------------------
@@ -143,9 +139,7 @@ def run_at_command(
         _open(session, thread_id, settings.assistant_given)
         point = time_travel.find(session, thread_id, checkpoint)
         outcome = time_travel.run_from(session, point.id, run_input)
-        if prepared:
-            outcome = session.converse_prepared(outcome)
-        return finish(session, display, outcome)
+        return finish(session, display, outcome, prepared=prepared)
 
 
 # -- hil edit ----------------------------------------------------------------------------------

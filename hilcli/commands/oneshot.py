@@ -147,9 +147,7 @@ def run_command(
         if thread_id:
             session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         outcome = session.run(input=run_input)
-        if prepared:
-            outcome = session.converse_prepared(outcome)
-        return finish(session, display, outcome)
+        return finish(session, display, outcome, prepared=prepared)
 
 
 @dataclass

@@ -153,9 +153,15 @@ def exit_status(outcome: RunOutcome) -> int:
     return ExitStatus.OK
 
 
-def finish(session: Session, display: Display, outcome: RunOutcome) -> int:
-    """How a one-shot run ends (run, resume and their time-travel forms): the `result` line
-    with the command that goes on from there, and the exit status its outcome maps to."""
+def finish(
+    session: Session, display: Display, outcome: RunOutcome, *, prepared: bool = False
+) -> int:
+    """How a one-shot run ends (run, resume and their time-travel forms): with `prepared`
+    answers, what it asks next is answered by them first (`Session.converse_prepared`); then
+    the `result` line with the command that goes on from there, and the exit status its
+    outcome maps to."""
+    if prepared:
+        outcome = session.converse_prepared(outcome)
     display.result(outcome.to_json(), session.resume_line(outcome))
     return exit_status(outcome)
 
