@@ -167,14 +167,14 @@ class RichDisplay:
         if status == "interrupted":
             interrupts = result.get("interrupts") or []
             if interrupts:
-                from hilcli.render.questions import interrupt_from_json, pending_view, print_view
+                from hilcli.render.questions import pending_view, print_view
 
                 self.console.print(
                     Text(f"⏸ waiting for input on thread {thread}", style="bold yellow")
                 )
                 # The cards chat shows, in full: someone answering from a script must see
                 # what they approve (`--json` keeps the raw value).
-                pending = [interrupt_from_json(item) for item in interrupts]
+                pending = [PendingInterrupt.from_json(item) for item in interrupts]
                 print_view(self.console, pending_view(pending, plain=self.plain))
             else:
                 self.console.print(

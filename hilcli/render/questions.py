@@ -7,7 +7,7 @@ Everything shown here came from the server, so it goes through `safe_text` into 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rich import box
@@ -201,11 +201,6 @@ def pending_view(pending: Sequence[PendingInterrupt], *, plain: bool) -> Rendera
             line.append(f"  ns {safe_text('|'.join(item.ns))}", style="dim")
         parts.extend([line, question_view(item, index, total, plain=plain, detailed=True)])
     return Group(*parts)
-
-
-def interrupt_from_json(item: Mapping[str, Any]) -> PendingInterrupt:
-    """The interrupt a contract `interrupts[]` object describes (`PendingInterrupt.from_json`)."""
-    return PendingInterrupt.from_json(item)
 
 
 def print_view(console: Console, view: RenderableType) -> None:
