@@ -5,6 +5,8 @@ server). Each test runs `hil` as a subprocess against the suite's `langgraph dev
 - tests/inprocess/test_one_rule.py: a subgraph's interrupt is labelled by the subgraph's
   name (`where`), a form waiting in a listing shows its question text (not its value as
   JSON), and an unknown stream mode in the config file is refused before anything is sent.
+- tests/inprocess/test_thread_listing.py: a thread paused at a breakpoint (`interrupted`,
+  `interrupts: {}`) is listed with nothing to ask.
 """
 
 from __future__ import annotations
@@ -65,3 +67,19 @@ def test_an_unknown_stream_mode_in_the_config_is_refused_before_anything_is_sent
     # nothing was sent: the thread has no new run and still waits for its question
     assert http.get(f"/threads/{thread_id}/runs").json() == runs_before
     assert get_thread(http, thread_id)["status"] == "interrupted"
+
+
+def test_a_thread_paused_at_a_breakpoint_is_listed_without_a_question(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str]
+) -> None:
+    thread_id = create_thread(http)
+    stream_run(http, thread_id, "breakpoint", input=user_input("hi"))
+    thread = get_thread(http, thread_id)
+    assert thread["status"] == "interrupted" and thread["interrupts"] == {}  # the server's side
+    listed = run_hil(
+        hil_env, "threads", "--url", server_url, "-a", "breakpoint", "--json", "--limit", "50"
+    )
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["thread_id"]: row for row in json.loads(listed.stdout)}
+    assert rows[thread_id]["status"] == "interrupted"
+    assert rows[thread_id]["interrupts"] == []

@@ -11,6 +11,24 @@ place that needs it asks it, so each test pins the rule *and* that its users agr
   `checked_answer`): answer rules, listings of threads and checkpoints, prepared answers.
 
 Recorded streams and states (tests/recorded) are the server's side.
+
+Live counterparts:
+- stream modes: `--stream-mode bogus` refused before anything is created,
+  tests/test_lazy_threads.py::test_threads_are_created_by_the_first_message_and_never_for_a_refused_command;
+  a config file's unknown mode, tests/test_live_counterparts.py::
+  test_an_unknown_stream_mode_in_the_config_is_refused_before_anything_is_sent; extra modes
+  sent, tests/test_streaming_cli.py::test_stream_mode_adds_custom_events;
+- namespace labels: tests/test_live_counterparts.py::
+  test_a_subgraph_interrupt_is_labelled_by_the_subgraphs_name; a rule's `namespace = "child"`,
+  tests/test_answers_cli.py::test_several_pending_subgraph_and_inbox;
+- event parsing: every live stream test (tests/test_streaming_cli.py) goes through it;
+- what an interrupt asks: `question` rules, tests/test_answers_cli.py (the `booking details`
+  rule, test_form_fields_with_defaults, which also proves form defaults filled in); a
+  listed form's question text, tests/test_live_counterparts.py::
+  test_a_waiting_form_is_listed_with_its_question_text; answers that do not fit,
+  tests/test_answers_cli.py::test_a_rule_answer_that_does_not_fit_exits_2.
+No live proof: the chat's error hint on one line for `/history`, `/rewind`, `/edit` and a
+failed run (Repl._guard/_act) is pinned here only.
 """
 
 from __future__ import annotations
@@ -139,10 +157,19 @@ def test_a_recorded_subgraph_interrupt_is_labelled_by_its_subgraphs_name() -> No
     assert not other.matches(classify(interrupt))
 
 
-def test_a_node_is_named_once_when_the_namespace_ends_with_it() -> None:
-    # an id-less interrupt's own ns ends with its node's segment (langgraph 0.4/0.5)
-    assert namespace_label(("outer:1", "ask:2"), "ask") == "outer › ask"
-    assert namespace_label(("outer:1",), "ask") == "outer › ask"
+@pytest.mark.parametrize("generation", ["legacy02", "legacy04"])
+def test_a_node_is_named_once_when_the_namespace_ends_with_it(generation: str) -> None:
+    # an id-less interrupt's own ns ends with its node's segment (langgraph 0.2/0.4, recorded)
+    state = json.loads(
+        (RECORDED_DIR / "legacy" / f"{generation}_subgraph_first.state.json").read_text()
+    )
+    (interrupt,) = interrupts_from_state(state)
+    server_ns = interrupt.server_ns
+    assert server_ns is not None and len(server_ns) == 2
+    assert server_ns[-1].startswith("quest:") and interrupt.node == "quest"
+    assert namespace_label(server_ns, "quest") == "child › quest"
+    assert namespace_label(server_ns[:1], "quest") == "child › quest"
+    assert interrupt.where == "child › quest"
     assert namespace_label((), "ask") == "ask"
     assert namespace_label((), None) == ""
     assert owner_label(("", ("sub:9",))) == "sub"  # no node: no dangling separator

@@ -12,6 +12,22 @@ The same behaviours are proven against the real servers: tests/test_reconnect.py
 tests/test_held_stream.py cut or hold `langgraph dev`'s streams through a fault proxy, and
 tests/test_matrix.py cuts a 120-event run mid-stream on all five servers of the matrix (and
 holds a stream open on the two whose joins replay).
+
+Live counterparts:
+- every event once and in order after a cut (in-memory, langhost):
+  tests/test_reconnect.py::test_chosen_cut_points_lose_and_repeat_nothing,
+  ::test_random_cut_points_lose_and_repeat_nothing,
+  ::test_a_burst_cut_anywhere_loses_and_repeats_nothing,
+  tests/test_matrix.py::test_a_stream_cut_mid_run_is_rejoined_with_nothing_lost_or_repeated;
+- Aegra's rejoin reported as not replayed, nothing repeated or out of order: the same matrix
+  test on `aegra` (REPLAY_GAP_NOTICE, numbers sorted and unique);
+- a join from the start replays the whole run:
+  tests/test_reconnect.py::test_attach_replays_the_whole_run_from_its_start,
+  tests/test_matrix.py::test_detach_then_attach_shows_the_final_message;
+- a held stream: tests/test_held_stream.py,
+  tests/test_matrix.py::test_a_stream_left_open_after_the_run_ended_does_not_hang.
+No live proof: Aegra's join of an ended run and its join of a running one (`replays=False`:
+the notice before any event) are not asserted against a live Aegra.
 """
 
 from __future__ import annotations
@@ -58,8 +74,10 @@ class Replay:
             assert self.first is not None
             return httpx.Response(200, headers=SSE, stream=_CutBody(self.first))
         if not request.url.path.endswith("/stream"):
-            # The stream's end probe may read the run when a burst pauses: not recorded here.
-            return httpx.Response(404, json={"detail": "Not Found"})
+            # The stream's end probe (`GET .../runs/{id}`) may read the run when the consumer
+            # is slow: that answer was not recorded, so no server answer is made up for it.
+            # The probe takes a failed read as "the run goes on" and leaves the stream alone.
+            raise httpx.ConnectError(f"not recorded: {request.method} {request.url.path}")
         self.last_event_ids.append(request.headers.get("last-event-id"))
         return httpx.Response(200, headers=SSE, content=self.joins.pop(0))
 

@@ -9,6 +9,23 @@ interrupts keyed by task id.
 Against the live servers, tests/test_matrix.py lists, shows and answers a waiting thread's
 questions on all five servers (`threads`, `show`, `inbox --json`), and tests/test_threads_filter.py
 pages `inbox -a` and `threads -a` on each of them.
+
+Live counterparts:
+- every waiting thread shows its question, the server's order kept; Aegra's questions read
+  from the states; listed interrupts in the contract's shape under the keys `resume
+  --interrupt-id` takes (old servers' id-less ones included):
+  tests/test_matrix.py::test_threads_show_inbox_json_show_the_pending_question (all five,
+  answers by the listed key), tests/test_threads_cli.py::test_threads_lists_the_waiting_question,
+  tests/test_threads_filter.py::test_every_server_filters_by_assistant_and_pages;
+- a thread paused at a breakpoint (`interrupts: {}`) is listed as interrupted with nothing
+  to ask: tests/test_live_counterparts.py::
+  test_a_thread_paused_at_a_breakpoint_is_listed_without_a_question;
+- `get_states` leaves out a missing thread and reads many states:
+  tests/test_threads_cli.py::test_client_reads_health_and_many_states_on_the_real_server.
+No live proof: the bound on concurrent state reads (STATE_READS at once: a client-side
+limit no server shows), a thread deleted between the listing and its state read (a race),
+and interrupts listed twice (no server we run repeats one; those tests double a recorded
+group by hand).
 """
 
 from __future__ import annotations
@@ -173,13 +190,21 @@ def test_id_less_interrupts_without_ns_are_keyed_by_task_as_in_the_state(name: s
     assert all(not item.server_ns and item.task_id for item in listed)
 
 
-def test_an_empty_interrupts_is_an_answer_not_an_omission() -> None:
-    thread = recording("langhost")["threads_search"][0]
-    cancelled = {**thread, "status": "interrupted", "interrupts": {}}
-    assert not questions_need_state(cancelled)
-    listed_without = {key: value for key, value in cancelled.items() if key != "interrupts"}
-    assert questions_need_state(listed_without)
-    assert not questions_need_state({**listed_without, "status": "idle"})
+@pytest.mark.parametrize("generation", ["legacy02", "legacy04"])
+def test_an_empty_interrupts_is_an_answer_not_an_omission(generation: str) -> None:
+    """A thread paused at a breakpoint is `interrupted` with `interrupts: {}` (recorded from
+    the old servers): nothing to ask, no state to read. Aegra's listing leaves `interrupts`
+    out: its interrupted threads need their states, its idle one does not."""
+    paused = json.loads(
+        (RECORDED_DIR / "legacy" / f"{generation}_breakpoint_first.thread.json").read_text()
+    )
+    assert paused["status"] == "interrupted" and paused["interrupts"] == {}
+    assert not questions_need_state(paused)
+    found = recording("aegra")
+    listed = {thread["thread_id"]: thread for thread in found["threads_search"]}
+    assert questions_need_state(listed[found["threads"]["ask"]])
+    assert listed[found["threads"]["done"]]["status"] == "idle"
+    assert not questions_need_state(listed[found["threads"]["done"]])
 
 
 def test_interrupts_repeated_by_id_are_listed_once() -> None:
