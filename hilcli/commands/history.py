@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from hilcli.commands.oneshot import ResumeAnswer
+from hilcli.commands.oneshot import ResumeAnswer, typed_input
 from hilcli.commands.wiring import (
     finish,
     has_prepared_answers,
@@ -118,19 +118,10 @@ def run_at_command(
     """`hil run --thread T --checkpoint C [MESSAGE | --input-json JSON]`: a run from C, with
     that input (a new branch), or with none (a replay from C)."""
     from hilcli import time_travel
-    from hilcli.session import message_input
 
     if thread_id is None:
         raise UsageError("--checkpoint needs --thread: a checkpoint belongs to a thread.")
-    if message is not None and input_json is not None:
-        raise UsageError("Give a MESSAGE or --input-json, not both.")
-    run_input: Any = None
-    if input_json is not None:
-        run_input = parse_json_flag(input_json, "--input-json")
-    elif message is not None:
-        if not message.strip():
-            raise UsageError("Nothing to send: the MESSAGE is empty.")
-        run_input = message_input(message)
+    run_input = typed_input(message, input_json)  # none: a replay from the checkpoint
     settings = load_settings(env, opts)
     display = make_display(env, opts)
     prepared = has_prepared_answers(opts)

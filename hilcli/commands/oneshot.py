@@ -111,6 +111,23 @@ def _say_where(exc: HilError, session: Session, outcome: RunOutcome | None) -> N
     exc.hint = f"{exc.hint} {where}" if exc.hint else where
 
 
+def typed_input(message: str | None, input_json: str | None) -> Any:
+    """The run input typed on the command line (`hil run`, `hil run --checkpoint`): the
+    `--input-json` document, or MESSAGE as a person's message; None when neither is given.
+    Both, or a blank MESSAGE, is a usage error."""
+    from hilcli.session import message_input
+
+    if message is not None and input_json is not None:
+        raise UsageError("Give a MESSAGE or --input-json, not both.")
+    if input_json is not None:
+        return parse_json_flag(input_json, "--input-json")
+    if message is None:
+        return None
+    if not message.strip():
+        raise UsageError("Nothing to send: the MESSAGE is empty.")
+    return message_input(message)
+
+
 def run_command(
     env: Environment,
     opts: CommonOptions,
@@ -121,14 +138,8 @@ def run_command(
     """`hil run`: one run, streamed to its end; exit 3 when it waits for input."""
     from hilcli.session import message_input
 
-    if message is not None and input_json is not None:
-        raise UsageError("Give a MESSAGE or --input-json, not both.")
-    if input_json is not None:
-        run_input = parse_json_flag(input_json, "--input-json")
-    elif message is not None and message.strip():
-        run_input = message_input(message)
-    elif message is not None:
-        raise UsageError("Nothing to send: the MESSAGE is empty.")
+    if message is not None or input_json is not None:
+        run_input = typed_input(message, input_json)
     elif not env.stdin_is_terminal and (piped := env.stdin.read().strip()):
         run_input = message_input(piped)
     elif not env.stdin_is_terminal:  # `</dev/null`, an empty pipe: as on a terminal, send nothing
