@@ -122,15 +122,13 @@ class PromptReader:
 
         from hilcli.prompts.comforts import SlashCompleter, continuation, key_bindings
 
-        path = history
         store: History
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path.touch(mode=0o600, exist_ok=True)  # answers typed may be private
-            store = FileHistory(str(path))
+            history.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            history.touch(mode=0o600, exist_ok=True)  # answers typed may be private
+            store = FileHistory(str(history))
         except OSError:
             store = InMemoryHistory()
-        self.history_file = path
         self._enter_sends = True
         self.completer = SlashCompleter()
         terminal_in: Input | None = None if stdin is None else create_input(stdin)
