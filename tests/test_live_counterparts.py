@@ -5,6 +5,9 @@ server). Each test runs `hil` as a subprocess against the suite's `langgraph dev
 - tests/inprocess/test_one_rule.py: a subgraph's interrupt is labelled by the subgraph's
   name (`where`), a form waiting in a listing shows its question text (not its value as
   JSON), and an unknown stream mode in the config file is refused before anything is sent.
+- the `cmd_run_ctrl_c_detach` scenario (tests/recorded/exchanges): `hil run --on-ctrl-c
+  detach` stops watching at Ctrl-C, exits 130, leaves the run going on and names
+  `hil attach THREAD`.
 - tests/inprocess/test_thread_listing.py: a thread paused at a breakpoint (`interrupted`,
   `interrupts: {}`) is listed with nothing to ask.
 """
@@ -16,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pexpect
 
+from tests.hilterm import pty_session
 from tests.support import create_thread, get_thread, run_hil, stream_run, user_input
+from tests.test_ctrl_c import LONG_RUN, active_runs
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
@@ -83,3 +89,22 @@ def test_a_thread_paused_at_a_breakpoint_is_listed_without_a_question(
     rows = {row["thread_id"]: row for row in json.loads(listed.stdout)}
     assert rows[thread_id]["status"] == "interrupted"
     assert rows[thread_id]["interrupts"] == []
+
+
+def test_run_detached_by_ctrl_c_leaves_the_run_going_on(
+    http: httpx.Client, server_url: str, hil_env: dict[str, str]
+) -> None:
+    thread_id = create_thread(http)
+    args = ["run", "--thread", thread_id, "--url", server_url, "-a", "many_events"]
+    args += ["--input-json", LONG_RUN, "--stream-mode", "custom", "--on-ctrl-c", "detach"]
+    try:
+        with pty_session(args, hil_env) as child:
+            child.expect(r'"i": 3\b')
+            child.sendintr()
+            child.expect(f"hil attach {thread_id}")
+            child.expect(pexpect.EOF)
+        assert child.exitstatus == 130
+        assert active_runs(http, thread_id), "the run should still be going on"
+    finally:
+        for run in active_runs(http, thread_id):
+            http.post(f"/threads/{thread_id}/runs/{run['run_id']}/cancel")

@@ -10,6 +10,8 @@
 * `Replay` is an `httpx.MockTransport` that answers from exchanges RECORDED from the real
   server by tests/record_exchanges.py (tests/recorded/exchanges/NAME.json): never from
   answers written by hand (the developers' guide: "never a hand-invented protocol").
+  Which server-tier test proves each replayed scenario live: the table in
+  tests/recorded/exchanges/README.md ("Live counterparts").
 
 How `Replay` matches a request to a recorded exchange. Ids are opaque: nothing here parses
 one. The client only knows the ids the replayed answers gave it, so a request's path is
