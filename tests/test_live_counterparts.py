@@ -5,6 +5,7 @@ server). Each test runs `hil` as a subprocess against the suite's `langgraph dev
 - tests/inprocess/test_one_rule.py: a subgraph's interrupt is labelled by the subgraph's
   name (`where`), a form waiting in a listing shows its question text (not its value as
   JSON), and an unknown stream mode in the config file is refused before anything is sent.
+- tests/inprocess/test_one_rule.py: an error in the chat is shown with its hint on one line.
 - the `cmd_run_ctrl_c_detach` scenario (tests/recorded/exchanges): `hil run --on-ctrl-c
   detach` stops watching at Ctrl-C, exits 130, leaves the run going on and names
   `hil attach THREAD`.
@@ -15,6 +16,7 @@ server). Each test runs `hil` as a subprocess against the suite's `langgraph dev
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +110,21 @@ def test_run_detached_by_ctrl_c_leaves_the_run_going_on(
     finally:
         for run in active_runs(http, thread_id):
             http.post(f"/threads/{thread_id}/runs/{run['run_id']}/cancel")
+
+
+def test_the_chat_shows_an_errors_hint_on_the_same_line(
+    server_url: str, hil_env: dict[str, str]
+) -> None:
+    """An error inside the chat (here `/thread` naming a thread the server does not know)
+    is one notice: the message, then its hint, in one paragraph (folded only at the
+    terminal's width: a piped chat's lines are 80 cells wide)."""
+    missing = str(uuid.uuid4())
+    done = run_hil(hil_env, "chat", "--url", server_url, "-a", "ask", input=f"/thread {missing}\n")
+    assert done.returncode == 0, done.stderr  # the chat goes on, then the input ends
+    notice = (
+        f"Thread with ID {missing} not found (404). "
+        f"`hil threads --url {server_url}` lists the threads."
+    )
+    banner, *rest = done.stderr.splitlines()
+    assert "".join(rest) == notice, done.stderr  # the folds keep the spaces they break at
+    assert "Traceback" not in done.stderr

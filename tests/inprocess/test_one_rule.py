@@ -27,8 +27,9 @@ Live counterparts:
   listed form's question text, tests/test_live_counterparts.py::
   test_a_waiting_form_is_listed_with_its_question_text; answers that do not fit,
   tests/test_answers_cli.py::test_a_rule_answer_that_does_not_fit_exits_2.
-No live proof: the chat's error hint on one line for `/history`, `/rewind`, `/edit` and a
-failed run (Repl._guard/_act) is pinned here only.
+- the chat's error notice with its hint: tests/test_live_counterparts.py::
+  test_the_chat_shows_an_errors_hint_on_the_same_line (`/thread` through `Repl._guard`);
+  that `/history`, `/rewind`, `/edit` and a failed run (`_act`) share it is pinned here.
 """
 
 from __future__ import annotations
