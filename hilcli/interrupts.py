@@ -19,6 +19,7 @@ with the run input `null`.
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -708,8 +709,6 @@ def choose_pending(
     names, else the only one pending. `where` says where they are pending ("on thread T",
     "at checkpoint C") in the errors: an id that is not pending (nothing to resume), or several
     pending and none named (a usage error that lists them to pick from)."""
-    import shlex
-
     if interrupt_id is not None:
         for item in pending:
             if item.id == interrupt_id:
