@@ -335,15 +335,21 @@ class Session:
         Raises `ThreadBusy` while a run is pending or running on it: its state is then
         in motion (`next` names the running node; it is not paused there).
         """
+        return self.outcome_and_latest_run()[0]
+
+    def outcome_and_latest_run(self) -> tuple[RunOutcome, Mapping[str, Any] | None]:
+        """`outcome_now`, and the thread's latest run as the server lists it (None when none
+        ran): what the same read of the runs says of how that run was started."""
         thread_id = self.current_thread()
         runs = self._runs(thread_id)
         if _active(runs):
             raise self._busy(thread_id)
+        latest = runs[0] if runs else None
         # The latest run's id is known: a `result` line never says `"run_id": null` then.
-        outcome = self._outcome(thread_id, runs[0]["run_id"] if runs else None, None)
-        if runs and any(item.response_schema is None for item in outcome.interrupts):
-            self._recover_schemas(outcome, runs[0])
-        return outcome
+        outcome = self._outcome(thread_id, latest["run_id"] if latest else None, None)
+        if latest and any(item.response_schema is None for item in outcome.interrupts):
+            self._recover_schemas(outcome, latest)
+        return outcome, latest
 
     def _recover_schemas(self, outcome: RunOutcome, last_run: Mapping[str, Any]) -> None:
         """Fill in the `response_schema`s the thread state dropped from the stream of the run

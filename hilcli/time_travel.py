@@ -239,7 +239,7 @@ def continue_past(session: Session) -> RunOutcome:
 
     thread_id = session.current_thread()
     try:
-        outcome = session.outcome_now()
+        outcome, latest = session.outcome_and_latest_run()
     except ThreadBusy as exc:
         raise nothing_while_busy(thread_id, exc) from exc
     if not outcome.at_breakpoint:
@@ -249,7 +249,7 @@ def continue_past(session: Session) -> RunOutcome:
             hint=session.resume_line(outcome),
         )
     if not (session.interrupt_before or session.interrupt_after):
-        session.interrupt_before, session.interrupt_after = last_breakpoints(session, thread_id)
+        session.interrupt_before, session.interrupt_after = breakpoints_of(latest)
     return session.run(input=None, known_idle=True)
 
 
@@ -325,11 +325,10 @@ def check_breakpoints(session: Session) -> None:
     session.breakpoints_checked = session.assistant
 
 
-def last_breakpoints(session: Session, thread_id: str) -> tuple[list[str], list[str]]:
-    """The breakpoints the thread's latest run was started with (what `--continue` keeps
+def breakpoints_of(run: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
+    """The breakpoints `run` (the thread's latest) was started with (what `--continue` keeps
     unless told others): langgraph-api keeps them in the run's `kwargs`."""
-    runs = session.client.list_runs(thread_id, limit=1)
-    kwargs = runs[0].get("kwargs") if runs and isinstance(runs[0], Mapping) else None
+    kwargs = run.get("kwargs") if run is not None else None
     if not isinstance(kwargs, Mapping):
         return [], []
 
