@@ -18,7 +18,7 @@ from rich.status import Status
 from rich.text import Text
 
 from hilcli.environment import SYSTEM_CLOCK, Clock
-from hilcli.events import PendingInterrupt, StreamEvent
+from hilcli.events import PendingInterrupt, StreamEvent, interrupts_from_state
 from hilcli.render.consoles import make_console, on_terminal
 from hilcli.render.transcript import TranscriptView
 from hilcli.text import json_line, json_safe, json_source, safe_text
@@ -210,7 +210,6 @@ class RichDisplay:
     def thread(
         self, thread: Mapping[str, Any], assistant: str, state: Mapping[str, Any] | None = None
     ) -> None:
-        from hilcli.events import interrupts_from_state
         from hilcli.render.tables import ThreadView
 
         view = ThreadView(self.console)
@@ -231,7 +230,6 @@ class RichDisplay:
         ThreadView(self.console).conversation(values, count)
 
     def state(self, state: Mapping[str, Any]) -> None:
-        from hilcli.events import interrupts_from_state
         from hilcli.render.tables import ThreadView
 
         view = ThreadView(self.console)
