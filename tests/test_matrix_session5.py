@@ -69,6 +69,14 @@ def test_joined_run_that_ends_cancelled_is_no_pause(
     `you>` without asking "continue / stop?" (a cancelled run is not a breakpoint pause), and
     the server's status for the cancelled run is `interrupted` (what hil reads)."""
     thread_id = new_thread(matrix_http)
+    # First a breakpoint pause, so the state a cancelled run leaves looks like one (interrupted,
+    # next node `work`, nothing to answer): only the run's status tells them apart.
+    paused = matrix_http.post(
+        f"/threads/{thread_id}/runs",
+        json={"assistant_id": "slow", "input": {"seconds": 0.25}, "interrupt_before": ["work"]},
+    )
+    paused.raise_for_status()
+    assert ended_status(matrix_http, thread_id, str(paused.json()["run_id"])) == "success"
     run_id = start_long_run(matrix_http, thread_id)
     try:
         poll("the run to start", lambda: active_runs(matrix_http, thread_id))
