@@ -41,7 +41,7 @@ def history_command(
     from hilcli import time_travel
 
     settings = load_settings(env, opts)
-    display = make_display(env, CommonOptions(json_output=opts.json_output))
+    display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
     with session:
         session.require_thread(thread_id)  # a thread that does not exist: exit 4
