@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from hilcli.errors import NotFound, UsageError
@@ -125,8 +125,6 @@ def _with_nodes(found: list[PendingInterrupt], tasks: list[Any]) -> list[Pending
     """`found` with the node of each question an answered task asked: a history lists a
     checkpoint's questions whether or not they were answered since, and the state reader
     takes a finished task's questions from the top-level list, which names no node."""
-    from dataclasses import replace
-
     nodes: dict[str, str] = {}
     for task in tasks:
         if isinstance(task, Mapping) and isinstance(task.get("name"), str):
