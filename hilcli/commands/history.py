@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from hilcli.commands.oneshot import ResumeAnswer, typed_input
 from hilcli.commands.wiring import (
@@ -22,14 +21,6 @@ from hilcli.environment import Environment
 from hilcli.errors import UsageError
 from hilcli.options import CommonOptions
 from hilcli.prompts.editor import edit_state
-
-if TYPE_CHECKING:
-    from hilcli.session import Session
-
-
-def _open(session: Session, thread_id: str, assistant_given: bool) -> None:
-    session.open_thread(thread_id, adopt_assistant=not assistant_given)
-
 
 # -- hil history -------------------------------------------------------------------------------
 
@@ -80,7 +71,7 @@ def resume_at_command(
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
     with session:
-        _open(session, thread_id, settings.assistant_given)
+        session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         outcome = time_travel.answer_again(
             session,
             checkpoint,
@@ -99,7 +90,7 @@ def _continue(env: Environment, opts: CommonOptions, thread_id: str) -> int:
     display = make_display(env, opts)
     session = make_session(env, opts, settings, display, interactive=False)
     with session:
-        _open(session, thread_id, settings.assistant_given)
+        session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         result = time_travel.continue_past(session)
         return finish(session, display, result, prepared=has_prepared_answers(opts))
 
@@ -127,7 +118,7 @@ def run_at_command(
     prepared = has_prepared_answers(opts)
     session = make_session(env, opts, settings, display, interactive=False)
     with session:
-        _open(session, thread_id, settings.assistant_given)
+        session.open_thread(thread_id, adopt_assistant=not settings.assistant_given)
         point = time_travel.find(session, thread_id, checkpoint)
         outcome = time_travel.run_from(session, point.id, run_input)
         return finish(session, display, outcome, prepared=prepared)
